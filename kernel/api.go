@@ -1,0 +1,76 @@
+// Package kernel is the domain of a notebook session: one yaegi interpreter,
+// cells in, results and display messages out. Adapters live below it:
+// kernel/host serves a Session over a Jupyter transport, kernel/server is the
+// notebook server (which never imports this package: it talks to kernel
+// processes through kernel/supervisor).
+package kernel
+
+import "github.com/traefik/yaegi/interp"
+
+// Options configure a Session.
+type Options struct {
+	// Symbols are the compiled packages cells may use (stdlib.Symbols from
+	// cmd/tandem and tests). Nil means yaegi's standard library only.
+	Symbols interp.Exports
+	// Preload lists import paths usable in a cell with no import line.
+	Preload []string
+	// Dir is the working directory of cell code ("" = current directory).
+	Dir string
+}
+
+// Bundle is a MIME bundle: MIME type → value (a string, or JSON-able value
+// for application/json and widget views), plus metadata.
+type Bundle struct {
+	Data     map[string]any
+	Metadata map[string]any
+}
+
+// Sink receives what a cell produces while it runs. Calls come from the
+// goroutine running the cell or from goroutines it started, serialised by
+// the session; implementations must not block for long.
+type Sink interface {
+	// Stream delivers text written to stdout or stderr ("stdout"/"stderr").
+	Stream(name, text string)
+	// Display shows a bundle; id is a display id ("" for none); update
+	// replaces the output with that id (update_display_data).
+	Display(b Bundle, id string, update bool)
+}
+
+// Frame is one interpreted stack frame in cell coordinates.
+type Frame struct {
+	Func string
+	Cell int // execution count of the cell that defined the code
+	Line int // 1-based line within the cell
+	Col  int // 1-based column, in bytes
+}
+
+// CellError is a failure of user code: a compile error, a panic, an
+// interrupt. It is a result, not a kernel failure.
+type CellError struct {
+	Kind  string // "CompileError", "Panic", "Interrupted", "Restarted", …
+	Cell  int    // execution count of the failing cell
+	Line  int    // 1-based line within the cell; 0 if unknown
+	Col   int    // 1-based column in bytes; 0 if unknown
+	Msg   string
+	Stack []Frame
+}
+
+// Result is the outcome of executing a cell.
+type Result struct {
+	Count int        // execution count given to this cell
+	Value *Bundle    // the rendered final expression, nil if none
+	Err   *CellError // nil on success
+}
+
+// Completion is the answer to a completion request.
+type Completion struct {
+	Matches     []string
+	CursorStart int // byte offset into the code
+	CursorEnd   int // byte offset into the code
+}
+
+// Inspection is the answer to an inspect request.
+type Inspection struct {
+	Found bool
+	Text  string // signature and doc comment, plain text
+}
