@@ -18,9 +18,9 @@ type rule struct {
 
 var rules = []rule{
 	{mod + "runtime/", map[string]string{
-		mod + "kernel":   "the runtime is a plain Go library; the kernel installs bridges into it",
-		mod + "stdlib":   "symbols are injected by cmd/tandem, not imported by the runtime",
-		mod + "frontend": "the runtime knows nothing of notebooks",
+		mod + "kernel":             "the runtime is a plain Go library; the kernel installs bridges into it",
+		mod + "stdlib":             "symbols are injected by cmd/tandem, not imported by the runtime",
+		mod + "frontend":           "the runtime knows nothing of notebooks",
 		"github.com/traefik/yaegi": "the runtime must not depend on the interpreter",
 	}},
 	{mod + "kernel/server", map[string]string{
