@@ -1,0 +1,397 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+)
+
+// The single-precision GEMM follows the BLIS design (Van Zee & van de Geijn,
+// "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS
+// 41(3), 2015; Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", ACM TOMS 34(3), 2008): B is packed into KC×NC panels of
+// NR columns, A into MC×KC panels of MR rows, and a register-blocked MR×NR
+// micro-kernel (AVX2/FMA assembly on amd64, Go elsewhere) runs over them.
+const (
+	gemmMR = 6
+	gemmNR = 16
+	gemmKC = 256
+	gemmMC = 120  // 120×256×4 B = 120 KiB of packed A stays in L2
+	gemmNC = 2048 // 256×2048×4 B = 2 MiB of packed B
+)
+
+// smallGEMM is the m·n·k below which plain loops beat packing.
+const smallGEMM = 24 * 24 * 24
+
+// parallelGEMM is the m·n·k above which the work is split over goroutines.
+const parallelGEMM = 1 << 20
+
+// gemm computes C = alpha·op(A)·op(B) + (acc ? C : 0) for row-major
+// matrices, op(X) = Xᵀ when the matching trans flag is set. op(A) is m×k,
+// op(B) is k×n, C is m×n; lda, ldb, ldc are row strides in elements.
+func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		if !acc {
+			for i := 0; i < m; i++ {
+				clear(c[i*ldc : i*ldc+n])
+			}
+		}
+		return
+	}
+	work := m * n * k
+	if work <= smallGEMM {
+		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
+		return
+	}
+	threads := runtime.GOMAXPROCS(0)
+	if work < parallelGEMM || threads == 1 {
+		gemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
+		return
+	}
+	// Split C into independent blocks, one per worker. Splitting columns
+	// makes every worker pack all of A (m·k extra), splitting rows makes it
+	// pack all of B (k·n extra): pick the cheaper duplication.
+	splitCols := m <= n
+	var parts int
+	if splitCols {
+		parts = min(threads, (n+gemmNR-1)/gemmNR)
+	} else {
+		parts = min(threads, (m+gemmMR-1)/gemmMR)
+	}
+	if parts < 2 {
+		gemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
+		return
+	}
+	j := getJob()
+	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
+	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.acc = a, lda, b, ldb, c, ldc, acc
+	j.splitCols, j.parts = splitCols, parts
+	j.wg.Add(parts - 1)
+	startWorkers(parts - 1)
+	for p := 1; p < parts; p++ {
+		workCh <- gemmTask{j, p}
+	}
+	j.run(0)
+	j.wg.Wait()
+	j.a, j.b, j.c = nil, nil, nil
+	putJob(j)
+}
+
+type gemmJob struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	acc, splitCols bool
+	parts          int
+	wg             sync.WaitGroup
+}
+
+type gemmTask struct {
+	j    *gemmJob
+	part int
+}
+
+var (
+	jobMu   sync.Mutex
+	jobFree []*gemmJob
+)
+
+func getJob() *gemmJob {
+	jobMu.Lock()
+	defer jobMu.Unlock()
+	if n := len(jobFree); n > 0 {
+		j := jobFree[n-1]
+		jobFree = jobFree[:n-1]
+		return j
+	}
+	return new(gemmJob)
+}
+
+func putJob(j *gemmJob) {
+	jobMu.Lock()
+	jobFree = append(jobFree, j)
+	jobMu.Unlock()
+}
+
+// run computes part p of the job's C.
+func (j *gemmJob) run(p int) {
+	if j.splitCols {
+		lo, hi := split(j.n, j.parts, p, gemmNR)
+		if lo >= hi {
+			return
+		}
+		var b []float32
+		if j.transB {
+			b = j.b[lo*j.ldb:]
+		} else {
+			b = j.b[lo:]
+		}
+		gemmSerial(j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.c[lo:], j.ldc, j.acc)
+		return
+	}
+	lo, hi := split(j.m, j.parts, p, gemmMR)
+	if lo >= hi {
+		return
+	}
+	var a []float32
+	if j.transA {
+		a = j.a[lo:]
+	} else {
+		a = j.a[lo*j.lda:]
+	}
+	gemmSerial(j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.c[lo*j.ldc:], j.ldc, j.acc)
+}
+
+// split returns part p of [0, n) cut into parts pieces aligned to align.
+func split(n, parts, p, align int) (lo, hi int) {
+	units := (n + align - 1) / align
+	per := units / parts
+	extra := units % parts
+	u0 := p*per + min(p, extra)
+	u1 := u0 + per
+	if p < extra {
+		u1++
+	}
+	return min(u0*align, n), min(u1*align, n)
+}
+
+var (
+	workCh     = make(chan gemmTask, 64)
+	workersMu  sync.Mutex
+	numWorkers int
+)
+
+// startWorkers makes sure at least n pool goroutines serve workCh. The pool
+// grows with GOMAXPROCS and never shrinks; idle workers block on the channel.
+func startWorkers(n int) {
+	workersMu.Lock()
+	for numWorkers < n {
+		numWorkers++
+		go func() {
+			for t := range workCh {
+				t.j.run(t.part)
+				t.j.wg.Done()
+			}
+		}()
+	}
+	workersMu.Unlock()
+}
+
+type packBufs struct{ a, b, tile []float32 }
+
+// packFree keeps packing buffers for reuse. Unlike a sync.Pool it is not
+// emptied by the garbage collector, so steady-state training allocates nothing;
+// it holds at most one set per concurrently running GEMM worker.
+var (
+	packMu   sync.Mutex
+	packFree []*packBufs
+)
+
+func getPackBufs() *packBufs {
+	packMu.Lock()
+	if n := len(packFree); n > 0 {
+		p := packFree[n-1]
+		packFree = packFree[:n-1]
+		packMu.Unlock()
+		return p
+	}
+	packMu.Unlock()
+	return &packBufs{
+		a:    make([]float32, gemmMC*gemmKC),
+		b:    make([]float32, gemmKC*gemmNC),
+		tile: make([]float32, gemmMR*gemmNR),
+	}
+}
+
+func putPackBufs(p *packBufs) {
+	packMu.Lock()
+	packFree = append(packFree, p)
+	packMu.Unlock()
+}
+
+// gemmSerial is the blocked algorithm on one goroutine.
+func gemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	bufs := getPackBufs()
+	ap, bp, tile := bufs.a, bufs.b, bufs.tile
+	for jc := 0; jc < n; jc += gemmNC {
+		nc := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kc := min(gemmKC, k-pc)
+			packB(transB, b, ldb, pc, jc, kc, nc, bp)
+			accum := acc || pc > 0
+			for ic := 0; ic < m; ic += gemmMC {
+				mc := min(gemmMC, m-ic)
+				packA(transA, a, lda, ic, pc, mc, kc, alpha, ap)
+				for jr := 0; jr < nc; jr += gemmNR {
+					nr := min(gemmNR, nc-jr)
+					bpanel := bp[jr*kc : (jr+gemmNR)*kc]
+					for ir := 0; ir < mc; ir += gemmMR {
+						mr := min(gemmMR, mc-ir)
+						apanel := ap[ir*kc : (ir+gemmMR)*kc]
+						off := (ic+ir)*ldc + jc + jr
+						if mr == gemmMR && nr == gemmNR {
+							microKernel(kc, apanel, bpanel, c[off:], ldc, accum)
+							continue
+						}
+						microKernel(kc, apanel, bpanel, tile, gemmNR, false)
+						for i := 0; i < mr; i++ {
+							crow := c[off+i*ldc : off+i*ldc+nr]
+							trow := tile[i*gemmNR : i*gemmNR+nr]
+							if accum {
+								for j, v := range trow {
+									crow[j] += v
+								}
+							} else {
+								copy(crow, trow)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	putPackBufs(bufs)
+}
+
+// packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of gemmNR columns,
+// each panel kc steps of gemmNR values, zero-padding the last panel.
+func packB(trans bool, b []float32, ldb, pc, jc, kc, nc int, dst []float32) {
+	for jr := 0; jr < nc; jr += gemmNR {
+		nr := min(gemmNR, nc-jr)
+		panel := dst[jr*kc : jr*kc+kc*gemmNR]
+		if !trans {
+			for p := 0; p < kc; p++ {
+				src := b[(pc+p)*ldb+jc+jr : (pc+p)*ldb+jc+jr+nr]
+				d := panel[p*gemmNR : p*gemmNR+gemmNR]
+				copy(d, src)
+				if nr < gemmNR {
+					clear(d[nr:])
+				}
+			}
+			continue
+		}
+		if nr < gemmNR {
+			clear(panel)
+		}
+		for j := 0; j < nr; j++ {
+			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
+			for p, v := range src {
+				panel[p*gemmNR+j] = v
+			}
+		}
+	}
+}
+
+// packA copies alpha·op(A)[ic:ic+mc, pc:pc+kc] into panels of gemmMR rows,
+// each panel kc steps of gemmMR values, zero-padding the last panel.
+func packA(trans bool, a []float32, lda, ic, pc, mc, kc int, alpha float32, dst []float32) {
+	for ir := 0; ir < mc; ir += gemmMR {
+		mr := min(gemmMR, mc-ir)
+		panel := dst[ir*kc : ir*kc+kc*gemmMR]
+		if mr < gemmMR {
+			clear(panel)
+		}
+		if trans {
+			for p := 0; p < kc; p++ {
+				src := a[(pc+p)*lda+ic+ir : (pc+p)*lda+ic+ir+mr]
+				d := panel[p*gemmMR : p*gemmMR+mr]
+				if alpha == 1 {
+					copy(d, src)
+				} else {
+					for i, v := range src {
+						d[i] = alpha * v
+					}
+				}
+			}
+			continue
+		}
+		for i := 0; i < mr; i++ {
+			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kc]
+			if alpha == 1 {
+				for p, v := range src {
+					panel[p*gemmMR+i] = v
+				}
+			} else {
+				for p, v := range src {
+					panel[p*gemmMR+i] = alpha * v
+				}
+			}
+		}
+	}
+}
+
+// microKernelGo is the portable micro-kernel: the same packed layout as the
+// assembly one, with the tile accumulated in a local array.
+func microKernelGo(k int, a, b, c []float32, ldc int, acc bool) {
+	var t [gemmMR][gemmNR]float32
+	for p := 0; p < k; p++ {
+		bv := (*[gemmNR]float32)(b[p*gemmNR : p*gemmNR+gemmNR])
+		av := (*[gemmMR]float32)(a[p*gemmMR : p*gemmMR+gemmMR])
+		for i := 0; i < gemmMR; i++ {
+			ai := av[i]
+			row := &t[i]
+			for j := 0; j < gemmNR; j++ {
+				row[j] += ai * bv[j]
+			}
+		}
+	}
+	for i := 0; i < gemmMR; i++ {
+		crow := c[i*ldc : i*ldc+gemmNR]
+		if acc {
+			for j := range crow {
+				crow[j] += t[i][j]
+			}
+		} else {
+			copy(crow, t[i][:])
+		}
+	}
+}
+
+// gemmSmall handles products too small to repay packing.
+func gemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		if !acc {
+			clear(crow)
+		}
+		switch {
+		case !transB:
+			for p := 0; p < k; p++ {
+				var aip float32
+				if transA {
+					aip = a[p*lda+i]
+				} else {
+					aip = a[i*lda+p]
+				}
+				aip *= alpha
+				if aip == 0 {
+					continue
+				}
+				brow := b[p*ldb : p*ldb+n]
+				for j, v := range brow {
+					crow[j] += aip * v
+				}
+			}
+		default:
+			for j := 0; j < n; j++ {
+				brow := b[j*ldb : j*ldb+k]
+				var s float32
+				if transA {
+					for p, v := range brow {
+						s += a[p*lda+i] * v
+					}
+				} else {
+					arow := a[i*lda : i*lda+k]
+					for p, v := range brow {
+						s += arow[p] * v
+					}
+				}
+				crow[j] += alpha * s
+			}
+		}
+	}
+}

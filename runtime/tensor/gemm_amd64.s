@@ -1,0 +1,149 @@
+#include "textflag.h"
+
+// One k step of the 6×16 micro-kernel: two B vectors (Y0, Y1) times six
+// broadcast A values into the twelve accumulators Y4..Y15.
+#define STEP(aoff, boff) \
+	VMOVUPS boff(DI), Y0 \
+	VMOVUPS boff+32(DI), Y1 \
+	VBROADCASTSS aoff(SI), Y2 \
+	VBROADCASTSS aoff+4(SI), Y3 \
+	VFMADD231PS Y0, Y2, Y4 \
+	VFMADD231PS Y1, Y2, Y5 \
+	VFMADD231PS Y0, Y3, Y6 \
+	VFMADD231PS Y1, Y3, Y7 \
+	VBROADCASTSS aoff+8(SI), Y2 \
+	VBROADCASTSS aoff+12(SI), Y3 \
+	VFMADD231PS Y0, Y2, Y8 \
+	VFMADD231PS Y1, Y2, Y9 \
+	VFMADD231PS Y0, Y3, Y10 \
+	VFMADD231PS Y1, Y3, Y11 \
+	VBROADCASTSS aoff+16(SI), Y2 \
+	VBROADCASTSS aoff+20(SI), Y3 \
+	VFMADD231PS Y0, Y2, Y12 \
+	VFMADD231PS Y1, Y2, Y13 \
+	VFMADD231PS Y0, Y3, Y14 \
+	VFMADD231PS Y1, Y3, Y15
+
+// func kernel6x16AVX2(k int, a, b, c *float32, ldc int, acc int)
+//
+// C[0:6, 0:16] (row stride ldc floats) = (acc != 0 ? C : 0) + Apanel·Bpanel,
+// where Apanel holds k steps of 6 floats and Bpanel k steps of 16 floats.
+TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+	CMPQ CX, $4
+	JLT  tail
+
+loop4:
+	STEP(0, 0)
+	STEP(24, 64)
+	STEP(48, 128)
+	STEP(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  loop4
+
+tail:
+	TESTQ CX, CX
+	JZ    store
+
+loop1:
+	STEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  loop1
+
+store:
+	LEAQ (DX)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	LEAQ (R10)(R8*1), R11
+	LEAQ (R11)(R8*1), R12
+	LEAQ (R12)(R8*1), R13
+	MOVQ acc+40(FP), AX
+	TESTQ AX, AX
+	JZ    write
+	VADDPS (DX), Y4, Y4
+	VADDPS 32(DX), Y5, Y5
+	VADDPS (R9), Y6, Y6
+	VADDPS 32(R9), Y7, Y7
+	VADDPS (R10), Y8, Y8
+	VADDPS 32(R10), Y9, Y9
+	VADDPS (R11), Y10, Y10
+	VADDPS 32(R11), Y11, Y11
+	VADDPS (R12), Y12, Y12
+	VADDPS 32(R12), Y13, Y13
+	VADDPS (R13), Y14, Y14
+	VADDPS 32(R13), Y15, Y15
+
+write:
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS Y6, (R9)
+	VMOVUPS Y7, 32(R9)
+	VMOVUPS Y8, (R10)
+	VMOVUPS Y9, 32(R10)
+	VMOVUPS Y10, (R11)
+	VMOVUPS Y11, 32(R11)
+	VMOVUPS Y12, (R12)
+	VMOVUPS Y13, 32(R12)
+	VMOVUPS Y14, (R13)
+	VMOVUPS Y15, 32(R13)
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX2(n int)
+//
+// Runs n iterations of 12 independent 8-wide FMAs (192 flops each); used only
+// by the benchmark that measures this core's FMA peak.
+TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+peak:
+	VFMADD231PS Y0, Y1, Y4
+	VFMADD231PS Y0, Y1, Y5
+	VFMADD231PS Y0, Y1, Y6
+	VFMADD231PS Y0, Y1, Y7
+	VFMADD231PS Y0, Y1, Y8
+	VFMADD231PS Y0, Y1, Y9
+	VFMADD231PS Y0, Y1, Y10
+	VFMADD231PS Y0, Y1, Y11
+	VFMADD231PS Y0, Y1, Y12
+	VFMADD231PS Y0, Y1, Y13
+	VFMADD231PS Y0, Y1, Y14
+	VFMADD231PS Y0, Y1, Y15
+	DECQ CX
+	JNZ  peak
+	VZEROUPPER
+	RET
