@@ -1,0 +1,39 @@
+// Builds dist/: index.html, static/app.js, static/app.css and the KaTeX woff2
+// fonts. No source maps; output is deterministic so `make check` can diff it.
+import * as esbuild from "esbuild";
+import { readFile, rm, mkdir, writeFile, copyFile } from "node:fs/promises";
+
+// KaTeX's CSS lists woff2, woff and ttf for each font. Keep only woff2 so the
+// bundle carries one format (every browser we support reads woff2).
+const woff2Only = {
+  name: "woff2-only",
+  setup(build) {
+    build.onLoad({ filter: /katex(\.min)?\.css$/ }, async (args) => {
+      let css = await readFile(args.path, "utf8");
+      css = css.replace(/,\s*url\([^)]*\.woff\)\s*format\("woff"\)/g, "");
+      css = css.replace(/,\s*url\([^)]*\.ttf\)\s*format\("truetype"\)/g, "");
+      return { contents: css, loader: "css" };
+    });
+  },
+};
+
+await rm("dist", { recursive: true, force: true });
+await mkdir("dist/static", { recursive: true });
+
+await esbuild.build({
+  entryPoints: { app: "src/main.ts" },
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: ["es2022", "chrome110", "firefox115", "safari16"],
+  outdir: "dist/static",
+  assetNames: "fonts/[name]",
+  loader: { ".woff2": "file" },
+  plugins: [woff2Only],
+  legalComments: "none",
+  sourcemap: false,
+  logLevel: "warning",
+});
+
+await copyFile("static/index.html", "dist/index.html");
+await copyFile("static/favicon.svg", "dist/static/favicon.svg");
