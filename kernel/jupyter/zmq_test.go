@@ -1,0 +1,118 @@
+package jupyter
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+)
+
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	var ls []net.Listener
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+func TestZMQ(t *testing.T) {
+	p := freePorts(t, 5)
+	ci := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1], IOPubPort: p[2],
+		StdinPort: p[3], HBPort: p[4], Key: "a0436f6c-1916-498b-8eb9-e81ab9368e84", SignatureScheme: "hmac-sha256"}
+	path := filepath.Join(t.TempDir(), "kernel.json")
+	b, _ := json.Marshal(ci)
+	os.WriteFile(path, b, 0o600)
+	ci2, err := ReadConnectionFile(path)
+	if err != nil || ci2 != ci {
+		t.Fatalf("ReadConnectionFile: %v %+v", err, ci2)
+	}
+	z, err := NewZMQ(ci, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	d := &Dispatcher{Backend: &fakeBackend{}, Transport: z}
+	go d.Serve(context.Background())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	shell := zmq4.NewDealer(ctx)
+	defer shell.Close()
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	hb := zmq4.NewReq(ctx)
+	defer hb.Close()
+	for _, c := range []struct {
+		s    zmq4.Socket
+		port int
+	}{{shell, ci.ShellPort}, {sub, ci.IOPubPort}, {hb, ci.HBPort}} {
+		if err := c.s.Dial(ci.endpoint(c.port)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub.SetOption(zmq4.OptionSubscribe, "")
+
+	if err := hb.Send(zmq4.NewMsgString("ping")); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := hb.Recv(); err != nil || string(m.Frames[0]) != "ping" {
+		t.Fatalf("heartbeat: %v %q", err, m.Frames)
+	}
+
+	codec, _ := NewCodec(ci.SignatureScheme, []byte(ci.Key))
+	bad, _ := NewCodec("", []byte("wrong key"))
+	send := func(c *Codec) *Message {
+		m, _ := NewMessage(Shell, "kernel_info_request", nil, "client", nil)
+		frames, _ := c.Encode(m)
+		if err := shell.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	// A badly signed request is dropped; the next good one is answered.
+	send(bad)
+	req := send(codec)
+	got, err := shell.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := codec.Decode(got.Frames)
+	if err != nil {
+		t.Fatalf("decode reply: %v", err)
+	}
+	if reply.Header.MsgType != "kernel_info_reply" || reply.ParentID() != req.Header.MsgID {
+		t.Fatalf("reply %s to %s, want kernel_info_reply to %s", reply.Header.MsgType, reply.ParentID(), req.Header.MsgID)
+	}
+	// iopub carries status messages under a kernel.<id>.status topic.
+	for {
+		m, err := sub.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pm, err := codec.Decode(m.Frames)
+		if err != nil {
+			t.Fatalf("decode iopub: %v", err)
+		}
+		if pm.ParentID() == req.Header.MsgID {
+			if len(pm.Identities) != 1 || pm.Header.MsgType != "status" {
+				t.Errorf("iopub %s with identities %q", pm.Header.MsgType, pm.Identities)
+			}
+			break
+		}
+	}
+}
