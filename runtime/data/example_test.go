@@ -1,0 +1,199 @@
+package data_test
+
+import (
+	"fmt"
+	"strings"
+
+	"tandem.dev/tandem/runtime/data"
+)
+
+func ExampleLoadCSV() {
+	ds := data.LoadCSV("testdata/people.csv", data.CSV{Label: "label", Key: "id"})
+	fmt.Println(ds.Shape())
+	fmt.Println(ds.Features(), ds.Kind("city"), ds.Classes())
+	fmt.Println(ds.Report())
+	// Output:
+	// people: 10 rows × 2 features + 2 other columns, label "label" (2 classes)
+	// [age height] categorical [no yes]
+	// 10 rows, 5 columns: 4 missing, 1 invalid
+	//   age (numeric): 1 missing, 0 invalid
+	//   height (numeric): 0 missing, 1 invalid; e.g. line 4 "tall"
+	//   note (text): 2 missing, 0 invalid
+	//   label (categorical): 1 missing, 0 invalid
+}
+
+func ExampleReadCSV() {
+	in := "x,y,label\n1,2,cat\n3,4,dog\n"
+	ds, err := data.ReadCSV(strings.NewReader(in), data.CSV{Label: "label"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ds.Column("y"), ds.LabelStrings(), ds.Labels())
+	// Output: [2 4] [cat dog] [0 1]
+}
+
+func ExampleIris() {
+	ds := data.Iris()
+	fmt.Println(ds.Shape())
+	fmt.Println(ds.Classes(), ds.ClassCounts())
+	// Output:
+	// iris: 150 rows × 4 features, label "label" (3 classes)
+	// [setosa versicolor virginica] [50 50 50]
+}
+
+func ExampleDigits() {
+	ds := data.Digits()
+	fmt.Println(ds.Len(), ds.NumFeatures(), ds.NumClasses())
+	// Output: 1797 64 10
+}
+
+func ExampleDataset_Split() {
+	ds := data.Iris()
+	tr, te := ds.Split(0.8, 1) // stratified by class, seeded
+	fmt.Println(tr.Len(), te.Len(), te.ClassCounts())
+	// Output: 120 30 [10 10 10]
+}
+
+func ExampleDataset_Column() {
+	ds := data.Iris()
+	fmt.Println(ds.Column("petal_length")[:3])
+	// Output: [1.4 1.4 1.3]
+}
+
+func ExampleDataset_String() {
+	fmt.Println(data.Iris().Head(3))
+	// Output:
+	// iris: 3 rows × 4 features, label "label" (3 classes)
+	// key               sepal_length  sepal_width  petal_length  petal_width  label
+	// d492cc740184ec61  5.1           3.5          1.4           0.2          setosa
+	// 7cf582026e4a151d  4.9           3            1.4           0.2          setosa
+	// 36c8d75b03b664b3  4.7           3.2          1.3           0.2          setosa
+}
+
+func ExampleStandardize() {
+	tr, te := data.Iris().Split(0.8, 1)
+	sc := data.Standardize(tr) // fit on the training rows only
+	tr, te = sc.Apply(tr), sc.Apply(te)
+	fmt.Printf("train %.1f, test %.3f\n", mean(tr.Column("sepal_length"))+1, mean(te.Column("sepal_length")))
+	// Output: train 1.0, test 0.105
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+func ExampleMinMax() {
+	ds := data.New(data.Frame{X: [][]float64{{1, 10}, {2, 20}, {5, 30}}})
+	fmt.Println(data.MinMax(ds).Apply(ds).Column("x0"))
+	// Output: [0 0.25 1]
+}
+
+func ExampleDataset_Batches() {
+	ds := data.Iris()
+	b := ds.Batches(data.Batching{Size: 64, Seed: 1})
+	for b.Next() {
+		fmt.Println(b.X().Shape(), len(b.Labels()))
+	}
+	// Output:
+	// [64 4] 64
+	// [64 4] 64
+	// [22 4] 22
+}
+
+func ExampleDataset_OneHot() {
+	ds := data.LoadCSV("testdata/people.csv", data.CSV{Label: "label", Key: "id"})
+	fmt.Println(ds.OneHot().Features())
+	// Output: [age height city=Lyon city=Nice city=Paris]
+}
+
+func ExampleOneHotLabels() {
+	y := data.OneHotLabels([]int{0, 2}, 3)
+	fmt.Println(y.Shape(), y.Data())
+	// Output: [2 3] [1 0 0 0 0 1]
+}
+
+func ExampleMoons() {
+	ds := data.Moons(data.Gen{N: 200, Noise: 0.1, Seed: 1})
+	fmt.Println(ds.Shape())
+	// Output: moons: 200 rows × 2 features, label "label" (2 classes)
+}
+
+func ExampleBlobs() {
+	ds := data.Blobs(data.Gen{N: 300, Classes: 4, Features: 3, Seed: 1})
+	fmt.Println(ds.Len(), ds.Features(), ds.ClassCounts())
+	// Output: 300 [x0 x1 x2] [75 75 75 75]
+}
+
+func ExampleCircles() {
+	ds := data.Circles(data.Gen{N: 100, Noise: 0.05, Seed: 1})
+	fmt.Println(ds.Len(), ds.Classes())
+	// Output: 100 [0 1]
+}
+
+func ExampleSpirals() {
+	ds := data.Spirals(data.Gen{N: 300, Classes: 3, Noise: 0.2, Seed: 1})
+	fmt.Println(ds.ClassCounts())
+	// Output: [100 100 100]
+}
+
+func ExampleLinear() {
+	g := data.Gen{N: 100, Features: 2, Noise: 0.1, Seed: 1}
+	ds := data.Linear(g)
+	w, b := data.LinearCoefficients(g)
+	fmt.Println(ds.Target(), len(ds.Targets()), len(w))
+	_ = b
+	// Output: target 100 2
+}
+
+func ExampleNew() {
+	ds := data.New(data.Frame{
+		Name:     "xor",
+		Features: []string{"a", "b"},
+		X:        [][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}},
+		Labels:   []string{"off", "on", "on", "off"},
+	})
+	fmt.Println(ds.Keys(), ds.Labels())
+	// Output: [xor-0 xor-1 xor-2 xor-3] [0 1 1 0]
+}
+
+func ExampleDataset_Replay() {
+	ds := data.Iris()
+	key := ds.Keys()[0]
+	orphans, err := ds.Replay([]data.Change{
+		{Op: data.Relabel, Key: key, Value: "virginica"},
+		{Op: data.Exclude, Key: ds.Keys()[1]},
+		{Op: data.Exclude, Key: "no-such-row"},
+	})
+	fmt.Println(err, orphans)
+	fmt.Println(ds.Len(), ds.LabelStrings()[0])
+	// Output:
+	// <nil> [exclude no-such-row]
+	// 149 virginica
+}
+
+func ExampleDataset_Train() {
+	ds := data.Iris()
+	_, te := ds.Split(0.8, 1)
+	ds.Replay([]data.Change{{Op: data.Exclude, Key: te.Keys()[0]}})
+	fmt.Println(ds.Train().Len(), ds.Test().Len()) // the corrected halves
+	// Output: 120 29
+}
+
+func ExampleFashionMNIST() {
+	// With Debian's dataset-fashion-mnist installed:
+	tr, te := data.FashionMNIST(data.Fashion{Limit: 10000})
+	fmt.Println(tr.Len(), te.Len(), tr.NumFeatures())
+}
+
+func ExampleReadIDX() {
+	images := strings.NewReader("\x00\x00\x08\x03\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x02\x00\x33\x66\xff")
+	labels := strings.NewReader("\x00\x00\x08\x01\x00\x00\x00\x01\x07")
+	ds, err := data.ReadIDX(images, labels, data.IDX{Name: "tiny"})
+	fmt.Println(err, ds.Features(), ds.Row(0), ds.LabelStrings())
+	// Output: <nil> [p0 p1 p2 p3] [0 0.20000000298023224 0.4000000059604645 1] [7]
+}
