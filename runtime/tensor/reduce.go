@@ -220,3 +220,69 @@ func (t *Tensor) softmax(op string, a *Tensor, axis int, logs bool) {
 		}
 	}
 }
+
+// AddReduced sets t += g summed down to t's shape: the adjoint of
+// broadcasting t to g's shape, used by the backward pass of broadcast
+// operations. It panics if t's shape does not broadcast to g's.
+func (t *Tensor) AddReduced(g *Tensor) {
+	if equalInts(t.shape, g.shape) {
+		t.AddScaled(1, g)
+		return
+	}
+	shape := broadcastShape("AddReduced", t.shape, g.shape)
+	if !equalInts(shape, g.shape) {
+		panicf("AddReduced: shape %v does not broadcast to %v", t.shape, g.shape)
+	}
+	if len(g.data) == 0 {
+		return
+	}
+	if len(t.data) == 1 {
+		t.data[0] += Sum(g)
+		return
+	}
+	r := len(shape)
+	st := bstrides(t.shape, shape)
+	n := shape[r-1]
+	in := st[r-1]
+	idx := make([]int, r)
+	off := 0
+	for o := 0; o < len(g.data); o += n {
+		src := g.data[o : o+n]
+		if in == 0 {
+			var s float32
+			for _, v := range src {
+				s += v
+			}
+			t.data[off] += s
+		} else {
+			dst := t.data[off : off+n]
+			for j, v := range src {
+				dst[j] += v
+			}
+		}
+		for d := r - 2; d >= 0; d-- {
+			idx[d]++
+			off += st[d]
+			if idx[d] < shape[d] {
+				break
+			}
+			off -= idx[d] * st[d]
+			idx[d] = 0
+		}
+	}
+}
+
+// AddColSums sets t += the sums over the rows of the 2-d a (t has a's
+// column count): the bias gradient of a dense layer.
+func (t *Tensor) AddColSums(a *Tensor) {
+	r, c := a.dims2("AddColSums")
+	if len(t.data) != c {
+		panicf("AddColSums: shape %v does not hold the column sums of %v", t.shape, a.shape)
+	}
+	d := t.data[:c]
+	for i := 0; i < r; i++ {
+		for j, v := range a.data[i*c : i*c+c] {
+			d[j] += v
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package autograd
+
+import (
+	"fmt"
+	"math"
+
+	"tandem.dev/tandem/runtime/tensor"
+)
+
+// SoftmaxCrossEntropy returns the mean over rows of −log softmax(logits)[target]
+// for logits of shape [n, classes] and one class index per row (PyTorch's
+// F.cross_entropy with class-index targets), fused: the softmax is computed
+// once and the gradient is (softmax − onehot)/n. It panics with the shapes
+// if targets does not have one entry per row or an index is out of range.
+func SoftmaxCrossEntropy(logits *Var, targets []int) *Var {
+	shape := logits.Value.Shape()
+	if len(shape) != 2 || shape[0] != len(targets) {
+		panic(tensor.Error{Msg: fmt.Sprintf("autograd: SoftmaxCrossEntropy: logits %v and %d targets", shape, len(targets))})
+	}
+	n, c := shape[0], shape[1]
+	// grad holds softmax − onehot, scaled by 1/n: the whole backward pass.
+	grad := tensor.Zeros(n, c)
+	loss := softmaxCE(logits.Value.Data(), targets, grad.Data(), n, c)
+	return Func(tensor.Scalar(loss), vars(logits), func(o *Var) {
+		logits.Grad.AddScaled(o.Grad.Data()[0], grad)
+	})
+}
+
+// softmaxCE writes (softmax − onehot)/n into g and returns the mean loss.
+func softmaxCE(x []float32, targets []int, g []float32, n, c int) float32 {
+	var total float64
+	inv := 1 / float32(n)
+	for i := 0; i < n; i++ {
+		row := x[i*c : i*c+c]
+		gr := g[i*c : i*c+c]
+		t := targets[i]
+		if t < 0 || t >= c {
+			panic(tensor.Error{Msg: fmt.Sprintf("autograd: SoftmaxCrossEntropy: target %d of row %d out of range for %d classes", t, i, c)})
+		}
+		m := row[0]
+		for _, v := range row[1:] {
+			m = max(m, v)
+		}
+		var s float64
+		for j, v := range row {
+			e := math.Exp(float64(v - m))
+			gr[j] = float32(e)
+			s += e
+		}
+		total += math.Log(s) - float64(row[t]-m)
+		is := inv / float32(s)
+		for j := range gr {
+			gr[j] *= is
+		}
+		gr[t] -= inv
+	}
+	return float32(total / float64(n))
+}
+
+// MSE returns the mean of (pred − target)² over all elements.
+func MSE(pred *Var, target *tensor.Tensor) *Var {
+	if !tensor.SameShape(pred.Value, target) {
+		panic(tensor.Error{Msg: fmt.Sprintf("autograd: MSE: prediction %v and target %v differ", pred.Value.Shape(), target.Shape())})
+	}
+	p, t := pred.Value.Data(), target.Data()
+	var s float64
+	for i, v := range p {
+		d := float64(v - t[i])
+		s += d * d
+	}
+	n := float32(len(p))
+	return Func(tensor.Scalar(float32(s/float64(n))), vars(pred), func(o *Var) {
+		k := 2 * o.Grad.Data()[0] / n
+		g := pred.Grad.Data()
+		for i, v := range p {
+			g[i] += k * (v - t[i])
+		}
+	})
+}
+
+// BCE returns the mean binary cross-entropy −[t·log p + (1−t)·log(1−p)] of
+// probabilities p against targets in [0, 1]. As in PyTorch, each log is
+// clamped at −100 so p of exactly 0 or 1 gives a finite loss.
+func BCE(prob *Var, target *tensor.Tensor) *Var {
+	if !tensor.SameShape(prob.Value, target) {
+		panic(tensor.Error{Msg: fmt.Sprintf("autograd: BCE: prediction %v and target %v differ", prob.Value.Shape(), target.Shape())})
+	}
+	p, t := prob.Value.Data(), target.Data()
+	var s float64
+	for i, v := range p {
+		lp := math.Max(math.Log(float64(v)), -100)
+		lq := math.Max(math.Log(1-float64(v)), -100)
+		s -= float64(t[i])*lp + (1-float64(t[i]))*lq
+	}
+	n := float32(len(p))
+	return Func(tensor.Scalar(float32(s/float64(n))), vars(prob), func(o *Var) {
+		k := o.Grad.Data()[0] / n
+		g := prob.Grad.Data()
+		const eps = 1e-12 // PyTorch clamps the denominator the same way
+		for i, v := range p {
+			g[i] += k * (v - t[i]) / float32(math.Max(float64(v)*(1-float64(v)), eps))
+		}
+	})
+}
+
+// BCEWithLogits returns BCE(sigmoid(z), target), computed stably as
+// max(z,0) − z·t + log(1+e^−|z|); the gradient is (sigmoid(z) − t)/n.
+func BCEWithLogits(z *Var, target *tensor.Tensor) *Var {
+	if !tensor.SameShape(z.Value, target) {
+		panic(tensor.Error{Msg: fmt.Sprintf("autograd: BCEWithLogits: logits %v and target %v differ", z.Value.Shape(), target.Shape())})
+	}
+	x, t := z.Value.Data(), target.Data()
+	var s float64
+	for i, v := range x {
+		f := float64(v)
+		s += math.Max(f, 0) - f*float64(t[i]) + math.Log1p(math.Exp(-math.Abs(f)))
+	}
+	n := float32(len(x))
+	return Func(tensor.Scalar(float32(s/float64(n))), vars(z), func(o *Var) {
+		k := o.Grad.Data()[0] / n
+		g := z.Grad.Data()
+		for i, v := range x {
+			sg := 1 / (1 + math.Exp(-float64(v)))
+			g[i] += k * (float32(sg) - t[i])
+		}
+	})
+}
