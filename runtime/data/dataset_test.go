@@ -267,6 +267,10 @@ func TestDataset_Split(t *testing.T) {
 	if !reflect.DeepEqual(ds.Train().Keys(), tr.Keys()) || !reflect.DeepEqual(ds.Test().Keys(), te.Keys()) {
 		t.Errorf("Train/Test differ from the split")
 	}
+	a, b := ds.Holdout(0.5, 9)
+	if a.Len() != 75 || b.Len() != 75 || !reflect.DeepEqual(ds.Test().Keys(), te.Keys()) {
+		t.Errorf("Holdout: %d/%d rows, or it changed the remembered split", a.Len(), b.Len())
+	}
 	for _, frac := range []float64{0, 1, -0.5, math.NaN()} {
 		if msg := panicMsg(t, func() { ds.Split(frac, 1) }); !strings.Contains(msg, "not in (0, 1)") {
 			t.Errorf("Split(%v): %q", frac, msg)

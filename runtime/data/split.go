@@ -43,6 +43,22 @@ func (ds *Dataset) strata() [][]int {
 // are replayed ds.Train() and ds.Test() give the corrected parts.
 // Split panics with Error unless 0 < frac < 1.
 func (ds *Dataset) Split(frac float64, seed int64) (train, test *Dataset) {
+	train, test, testKeys := ds.split2(frac, seed)
+	ds.mu.Lock()
+	ds.split = testKeys
+	ds.mu.Unlock()
+	return train, test
+}
+
+// Holdout is Split without ds remembering it: for a validation set carved
+// out of training rows, so that ds.Train() and ds.Test() keep meaning the
+// last Split.
+func (ds *Dataset) Holdout(frac float64, seed int64) (train, held *Dataset) {
+	train, held, _ = ds.split2(frac, seed)
+	return train, held
+}
+
+func (ds *Dataset) split2(frac float64, seed int64) (train, test *Dataset, testKeys map[string]bool) {
 	if !(frac > 0 && frac < 1) {
 		fail("split fraction %v is not in (0, 1)", frac)
 	}
@@ -58,14 +74,11 @@ func (ds *Dataset) Split(frac float64, seed int64) (train, test *Dataset) {
 	sort.Ints(tr)
 	sort.Ints(te)
 	keys := ds.Keys()
-	testKeys := make(map[string]bool, len(te))
+	testKeys = make(map[string]bool, len(te))
 	for _, p := range te {
 		testKeys[keys[p]] = true
 	}
-	ds.mu.Lock()
-	ds.split = testKeys
-	ds.mu.Unlock()
-	return ds.Select(tr), ds.Select(te)
+	return ds.Select(tr), ds.Select(te), testKeys
 }
 
 // Train returns the rows of ds (with the replayed changes) that the last
