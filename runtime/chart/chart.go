@@ -1,0 +1,265 @@
+package chart
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// Error is the panic value for misuse of the package (mismatched lengths,
+// an unknown column, an empty input). Its message starts with "chart: ".
+type Error struct{ Msg string }
+
+func (e Error) Error() string { return e.Msg }
+
+func fail(format string, args ...any) {
+	panic(Error{"chart: " + fmt.Sprintf(format, args...)})
+}
+
+// Options change how a chart looks; zero fields keep the chart's defaults.
+// Pass them to (*Chart).With.
+type Options struct {
+	Title  string
+	XLabel string
+	YLabel string
+	// Width and Height are the figure size in inches (default 6.4 × 4.8,
+	// matplotlib's).
+	Width, Height float64
+	// DPI is the resolution of PNG output (default 100).
+	DPI int
+	// Format is what the notebook gets: "svg" or "png". "" chooses by
+	// density: SVG, or PNG when the chart draws more than DenseMarkers
+	// markers or DenseVertices line vertices.
+	Format string
+}
+
+// Density thresholds above which a chart is sent as PNG: an SVG marker costs
+// about 100 bytes and 7 µs to write and more to display.
+const (
+	DenseMarkers  = 2000
+	DenseVertices = 20000
+)
+
+const (
+	defaultWidth  = 6.4
+	defaultHeight = 4.8
+	defaultDPI    = 100
+)
+
+// Chart is a figure that renders itself: SVG for the notebook, PNG for dense
+// plots (see Options.Format), PDF, or a file by extension with Save. Its
+// String is a short description. Plot gives the underlying gonum/plot Plot
+// for anything the helpers do not cover.
+type Chart struct {
+	p        *plot.Plot
+	kind     string
+	desc     string
+	markers  int // markers drawn
+	vertices int // line vertices drawn
+	series   int // line series added (for colours)
+	o        Options
+}
+
+func newChart(kind string) *Chart {
+	p := plot.New()
+	style(p)
+	return &Chart{p: p, kind: kind, o: Options{Width: defaultWidth, Height: defaultHeight, DPI: defaultDPI}}
+}
+
+// style applies the house defaults: readable font sizes, light grid.
+func style(p *plot.Plot) {
+	p.Title.TextStyle.Font = sans(14)
+	p.Title.Padding = vg.Points(6)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = sans(12)
+		a.Tick.Label.Font = sans(10)
+		a.LineStyle.Color = color.Gray{110}
+		a.Tick.LineStyle.Color = color.Gray{110}
+	}
+	p.Legend.TextStyle.Font = sans(10)
+	p.Legend.Top = true
+	p.Legend.Padding = vg.Points(2)
+}
+
+func addGrid(p *plot.Plot) {
+	g := plotter.NewGrid()
+	g.Vertical.Color = color.Gray{225}
+	g.Horizontal.Color = color.Gray{225}
+	p.Add(g)
+}
+
+// With applies the non-zero fields of o and returns the chart.
+func (c *Chart) With(o Options) *Chart {
+	if o.Title != "" {
+		c.p.Title.Text = o.Title
+	}
+	if o.XLabel != "" {
+		c.p.X.Label.Text = o.XLabel
+	}
+	if o.YLabel != "" {
+		c.p.Y.Label.Text = o.YLabel
+	}
+	if o.Width > 0 {
+		c.o.Width = o.Width
+	}
+	if o.Height > 0 {
+		c.o.Height = o.Height
+	}
+	if o.DPI > 0 {
+		c.o.DPI = o.DPI
+	}
+	switch o.Format {
+	case "":
+	case "svg", "png":
+		c.o.Format = o.Format
+	default:
+		fail("format %q: want \"svg\" or \"png\"", o.Format)
+	}
+	return c
+}
+
+// Plot returns the underlying gonum/plot Plot; changes to it show in the
+// chart.
+func (c *Chart) Plot() *plot.Plot { return c.p }
+
+// Format returns what the notebook gets for this chart: "svg" or "png".
+func (c *Chart) Format() string {
+	if c.o.Format != "" {
+		return c.o.Format
+	}
+	if c.markers > DenseMarkers || c.vertices > DenseVertices {
+		return "png"
+	}
+	return "svg"
+}
+
+// String describes the chart, e.g. `scatter "iris" (150 points)`.
+func (c *Chart) String() string {
+	s := c.kind
+	if t := c.p.Title.Text; t != "" {
+		s += fmt.Sprintf(" %q", t)
+	}
+	if c.desc != "" {
+		s += " (" + c.desc + ")"
+	}
+	return s
+}
+
+func (c *Chart) size() (vg.Length, vg.Length) {
+	return vg.Length(c.o.Width) * vg.Inch, vg.Length(c.o.Height) * vg.Inch
+}
+
+// SVG renders the chart as an SVG document.
+func (c *Chart) SVG() string { return string(c.render("svg")) }
+
+// PNG renders the chart as a PNG image at Options.DPI. Markers of dense
+// scatter plots are rasterised directly (see raster.go).
+func (c *Chart) PNG() []byte { return c.render("png") }
+
+// PDF renders the chart as a PDF document.
+func (c *Chart) PDF() []byte { return c.render("pdf") }
+
+// Margins kept free at the right and top of every figure, so markers and
+// the last tick label at the edge are not cut.
+const (
+	marginRight = 12 // points
+	marginTop   = 6  // points
+)
+
+// draw draws the plot onto cv inside the margins.
+func (c *Chart) draw(cv vg.CanvasSizer) {
+	dc := draw.Crop(draw.New(cv), 0, -vg.Points(marginRight), 0, -vg.Points(marginTop))
+	c.p.Draw(dc)
+}
+
+// render renders the chart in a format of draw.NewFormattedCanvas ("svg",
+// "pdf", "eps", "jpg", "tif", …). PNG is encoded with the fastest
+// compression: notebook images are sent once, and speed matters more than
+// a few kilobytes.
+func (c *Chart) render(format string) []byte {
+	w, h := c.size()
+	var buf bytes.Buffer
+	if format == "png" {
+		cv := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(c.o.DPI))
+		c.draw(cv)
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		if err := enc.Encode(&buf, cv.Image()); err != nil {
+			fail("render png: %v", err)
+		}
+		return buf.Bytes()
+	}
+	cv, err := draw.NewFormattedCanvas(w, h, format)
+	if err != nil {
+		fail("render %s: %v", format, err)
+	}
+	c.draw(cv)
+	buf.Grow(16 << 10)
+	if _, err := cv.WriteTo(&buf); err != nil {
+		fail("render %s: %v", format, err)
+	}
+	return buf.Bytes()
+}
+
+// MIMEBundle returns what the notebook shows: the chart as SVG or as PNG
+// (see Format), and its description as text/plain.
+func (c *Chart) MIMEBundle() map[string]any {
+	if c.Format() == "png" {
+		return map[string]any{"image/png": base64.StdEncoding.EncodeToString(c.PNG()), "text/plain": c.String()}
+	}
+	return map[string]any{"image/svg+xml": c.SVG(), "text/plain": c.String()}
+}
+
+// Save writes the chart to path in the format its extension names: .png,
+// .svg or .pdf (also .jpg, .jpeg, .tif, .tiff, .eps). It returns an error if
+// the extension is unknown or the file cannot be written.
+func (c *Chart) Save(path string) error {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	var b []byte
+	switch ext {
+	case "png":
+		b = c.PNG()
+	case "svg":
+		b = []byte(c.SVG())
+	case "pdf":
+		b = c.PDF()
+	case "jpg", "jpeg", "tif", "tiff", "eps":
+		b = c.render(ext)
+	default:
+		return fmt.Errorf("save chart %s: unknown extension %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("save chart: %w", err)
+	}
+	return nil
+}
+
+// sans is Liberation Sans (embedded in gonum/plot) at size points: plots
+// read better in a sans-serif face than in gonum/plot's default serif.
+func sans(size float64) font.Font {
+	f := font.From(plot.DefaultFont, vg.Points(size))
+	f.Variant = "Sans"
+	return f
+}
+
+// textStyle is a text style of the given size in points.
+func textStyle(size float64, col color.Color) draw.TextStyle {
+	return draw.TextStyle{
+		Color:   col,
+		Font:    sans(size),
+		Handler: plot.DefaultTextHandler,
+		XAlign:  draw.XCenter,
+		YAlign:  draw.YCenter,
+	}
+}
