@@ -37,3 +37,5 @@ await esbuild.build({
 
 await copyFile("static/index.html", "dist/index.html");
 await copyFile("static/favicon.svg", "dist/static/favicon.svg");
+await mkdir("dist/static/sandbox", { recursive: true });
+await copyFile("static/sandbox/frame.html", "dist/static/sandbox/frame.html");
