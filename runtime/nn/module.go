@@ -1,11 +1,144 @@
 // Package nn provides layers, losses and models built on runtime/autograd.
+//
+// A model is any Module: a value with Forward and Parameters. The built-in
+// layers (Linear, Conv2D, MaxPool2D, BatchNorm, Dropout, activations) and
+// Sequential are Modules, and so is a Go type written in a cell:
+//
+//	type MLP struct{ L1, L2 *nn.Linear }
+//	func (m *MLP) Forward(x *autograd.Var) *autograd.Var { return m.L2.Forward(autograd.ReLU(m.L1.Forward(x))) }
+//	func (m *MLP) Parameters() []*autograd.Var { return append(m.L1.Parameters(), m.L2.Parameters()...) }
+//
+// Optional behaviour lives in small separate interfaces (Trainable,
+// Container, Cloner) so that Module stays at two methods.
+//
+// # Buffers
+//
+// In a training loop (Forward, Backward, optimizer step) the built-in
+// layers reuse their output and gradient storage from one batch to the next
+// once a Backward pass has gone through it, so a fixed-shape batch allocates
+// nothing in the steady state. The value returned by Forward therefore stays
+// valid until the layer's next Forward after a Backward; Clone its Value to
+// keep it longer. Outputs computed without a Backward (evaluation, NoGrad)
+// are never reused.
+//
+// # Initialisation
+//
+// Layers draw their initial weights from the package generator, which Seed
+// resets: Seed(1) before building a model makes it reproducible. Linear and
+// Conv2D start as PyTorch's defaults do (Kaiming-uniform with a = √5, He et
+// al. 2015); InitKaiming and InitXavier re-initialise a whole model.
 package nn
 
-import "tandem.dev/tandem/runtime/autograd"
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+
+	"tandem.dev/tandem/runtime/autograd"
+	"tandem.dev/tandem/runtime/tensor"
+)
 
 // Module is a layer or a model. A Go type written in a cell that implements
 // it trains like a built-in layer.
 type Module interface {
 	Forward(x *autograd.Var) *autograd.Var
 	Parameters() []*autograd.Var
+}
+
+// Trainable is implemented by modules that behave differently in training
+// and evaluation (Dropout, BatchNorm) or contain such modules.
+type Trainable interface {
+	SetTraining(training bool)
+}
+
+// Container is implemented by modules made of other modules (Sequential);
+// Train, Eval, Summary and InitKaiming walk through it.
+type Container interface {
+	Children() []Module
+}
+
+// Cloner is implemented by modules that can deep-copy themselves.
+type Cloner interface {
+	Clone() Module
+}
+
+// Error is the panic value for misuse of the package (bad shapes, bad
+// options); its message starts with "nn: ".
+type Error = tensor.Error
+
+func panicf(format string, args ...any) {
+	panic(tensor.Error{Msg: "nn: " + fmt.Sprintf(format, args...)})
+}
+
+var (
+	rngMu sync.Mutex
+	rng   = rand.New(rand.NewPCG(0, 0x5eed))
+)
+
+// Seed resets the generator that layer constructors, initialisers and
+// Dropout masks draw from.
+func Seed(seed uint64) {
+	rngMu.Lock()
+	rng = rand.New(rand.NewPCG(seed, 0x5eed))
+	rngMu.Unlock()
+}
+
+// nextSeed draws a seed for one layer's own generator.
+func nextSeed() uint64 {
+	rngMu.Lock()
+	defer rngMu.Unlock()
+	return rng.Uint64()
+}
+
+// Train puts m and everything it contains in training mode.
+func Train(m Module) { setTraining(m, true) }
+
+// Eval puts m and everything it contains in evaluation mode (Dropout off,
+// BatchNorm uses its running statistics).
+func Eval(m Module) { setTraining(m, false) }
+
+func setTraining(m Module, on bool) {
+	if t, ok := m.(Trainable); ok {
+		t.SetTraining(on)
+		return
+	}
+	if c, ok := m.(Container); ok {
+		for _, ch := range c.Children() {
+			setTraining(ch, on)
+		}
+	}
+}
+
+// NumParams returns the number of trainable values in m.
+func NumParams(m Module) int {
+	n := 0
+	for _, p := range m.Parameters() {
+		n += p.Value.Len()
+	}
+	return n
+}
+
+// ZeroGrad clears the gradients of m's parameters.
+func ZeroGrad(m Module) {
+	for _, p := range m.Parameters() {
+		p.ZeroGrad()
+	}
+}
+
+// reusable reports whether a layer may reuse node output v for a new
+// batch of the given shape: a Backward pass has consumed it.
+func reusable(v *autograd.Var, shape ...int) bool {
+	return v != nil && v.Spent() && sameShape(v.Value.Shape(), shape)
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,397 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"tandem.dev/tandem/runtime/autograd"
+	"tandem.dev/tandem/runtime/tensor"
+)
+
+// ConvOptions configures Conv2D. The zero value means stride 1, no padding.
+type ConvOptions struct {
+	Stride  int // step between windows; 0 means 1
+	Padding int // zeros added on every side
+	NoBias  bool
+}
+
+// Conv2D is a 2-d convolution (cross-correlation, as in PyTorch) over
+// inputs of shape [n, InChannels, height, width]. W has shape
+// [OutChannels, InChannels·Kernel·Kernel] (PyTorch's weight flattened) and
+// B [OutChannels]. It runs as im2col plus one matrix product.
+type Conv2D struct {
+	InChannels, OutChannels, Kernel int
+	Stride, Padding                 int
+	W, B                            *autograd.Var
+}
+
+// NewConv2D returns a convolution with a kernel×kernel window, initialised
+// like PyTorch's nn.Conv2d (uniform in ±1/√(in·kernel²)).
+func NewConv2D(in, out, kernel int, opts ConvOptions) *Conv2D {
+	if in <= 0 || out <= 0 || kernel <= 0 || opts.Stride < 0 || opts.Padding < 0 {
+		panicf("NewConv2D: bad sizes in=%d out=%d kernel=%d %+v", in, out, kernel, opts)
+	}
+	s := opts.Stride
+	if s == 0 {
+		s = 1
+	}
+	fan := in * kernel * kernel
+	bound := float32(1 / math.Sqrt(float64(fan)))
+	c := &Conv2D{InChannels: in, OutChannels: out, Kernel: kernel, Stride: s, Padding: opts.Padding,
+		W: autograd.Param(tensor.RandUniform(nextSeed(), -bound, bound, out, fan))}
+	if !opts.NoBias {
+		c.B = autograd.Param(tensor.RandUniform(nextSeed(), -bound, bound, out))
+	}
+	return c
+}
+
+// OutputSize returns the output height and width for an h×w input.
+func (c *Conv2D) OutputSize(h, w int) (int, int) {
+	return (h+2*c.Padding-c.Kernel)/c.Stride + 1, (w+2*c.Padding-c.Kernel)/c.Stride + 1
+}
+
+// Forward convolves x of shape [n, InChannels, h, w] into
+// [n, OutChannels, oh, ow].
+func (c *Conv2D) Forward(x *autograd.Var) *autograd.Var {
+	s := x.Value.Shape()
+	if len(s) != 4 || s[1] != c.InChannels {
+		panicf("%v: input shape %v, want [n %d h w]", c, s, c.InChannels)
+	}
+	n, h, w := s[0], s[2], s[3]
+	oh, ow := c.OutputSize(h, w)
+	if oh <= 0 || ow <= 0 {
+		panicf("%v: input %v is smaller than the kernel", c, s)
+	}
+	k, ckk, pix := c.Kernel, c.InChannels*c.Kernel*c.Kernel, oh*ow
+	cols := tensor.Zeros(n*pix, ckk)
+	im2col(x.Value.Data(), cols.Data(), n, c.InChannels, h, w, k, c.Stride, c.Padding, oh, ow)
+	y2 := tensor.Zeros(n*pix, c.OutChannels)
+	tensor.Gemm(false, true, 1, cols, c.W.Value, 0, y2)
+	if c.B != nil {
+		y2.AddBias(y2, c.B.Value)
+	}
+	out := tensor.Zeros(n, c.OutChannels, oh, ow)
+	toNCHW(out.Data(), y2.Data(), n, c.OutChannels, pix)
+	ps := []*autograd.Var{x, c.W}
+	if c.B != nil {
+		ps = append(ps, c.B)
+	}
+	wv, bv := c.W, c.B
+	return autograd.Func(out, ps, func(o *autograd.Var) {
+		g2 := tensor.Zeros(n*pix, c.OutChannels)
+		fromNCHW(g2.Data(), o.Grad.Data(), n, c.OutChannels, pix)
+		if wv.RequiresGrad {
+			tensor.Gemm(true, false, 1, g2, cols, 1, wv.Grad)
+		}
+		if bv != nil && bv.RequiresGrad {
+			bv.Grad.AddColSums(g2)
+		}
+		if x.RequiresGrad {
+			dcols := tensor.Zeros(n*pix, ckk)
+			tensor.Gemm(false, false, 1, g2, wv.Value, 0, dcols)
+			col2im(dcols.Data(), x.Grad.Data(), n, c.InChannels, h, w, k, c.Stride, c.Padding, oh, ow)
+		}
+	})
+}
+
+// im2col writes one row per output position (sample, oy, ox) holding the
+// input window in (channel, ky, kx) order, zeros outside the image.
+func im2col(x, cols []float32, n, ch, h, w, k, stride, pad, oh, ow int) {
+	ckk := ch * k * k
+	for b := 0; b < n; b++ {
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				row := cols[((b*oh+oy)*ow+ox)*ckk:]
+				j := 0
+				for ci := 0; ci < ch; ci++ {
+					img := x[(b*ch+ci)*h*w:]
+					for ky := 0; ky < k; ky++ {
+						iy := oy*stride - pad + ky
+						for kx := 0; kx < k; kx++ {
+							ix := ox*stride - pad + kx
+							if iy >= 0 && iy < h && ix >= 0 && ix < w {
+								row[j] = img[iy*w+ix]
+							} else {
+								row[j] = 0
+							}
+							j++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds the window gradients in cols back into the image gradient.
+func col2im(cols, xg []float32, n, ch, h, w, k, stride, pad, oh, ow int) {
+	ckk := ch * k * k
+	for b := 0; b < n; b++ {
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				row := cols[((b*oh+oy)*ow+ox)*ckk:]
+				j := 0
+				for ci := 0; ci < ch; ci++ {
+					img := xg[(b*ch+ci)*h*w:]
+					for ky := 0; ky < k; ky++ {
+						iy := oy*stride - pad + ky
+						for kx := 0; kx < k; kx++ {
+							ix := ox*stride - pad + kx
+							if iy >= 0 && iy < h && ix >= 0 && ix < w {
+								img[iy*w+ix] += row[j]
+							}
+							j++
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// toNCHW turns [n·pix, oc] into [n, oc, pix]; fromNCHW is its inverse.
+func toNCHW(dst, src []float32, n, oc, pix int) {
+	for b := 0; b < n; b++ {
+		for p := 0; p < pix; p++ {
+			for o := 0; o < oc; o++ {
+				dst[(b*oc+o)*pix+p] = src[(b*pix+p)*oc+o]
+			}
+		}
+	}
+}
+
+func fromNCHW(dst, src []float32, n, oc, pix int) {
+	for b := 0; b < n; b++ {
+		for p := 0; p < pix; p++ {
+			for o := 0; o < oc; o++ {
+				dst[(b*pix+p)*oc+o] = src[(b*oc+o)*pix+p]
+			}
+		}
+	}
+}
+
+// Parameters returns [W, B] (or [W] without bias).
+func (c *Conv2D) Parameters() []*autograd.Var {
+	if c.B == nil {
+		return []*autograd.Var{c.W}
+	}
+	return []*autograd.Var{c.W, c.B}
+}
+
+func (c *Conv2D) String() string {
+	return fmt.Sprintf("Conv2D(%d → %d, kernel %d, stride %d, padding %d)", c.InChannels, c.OutChannels, c.Kernel, c.Stride, c.Padding)
+}
+
+// Clone returns a deep copy.
+func (c *Conv2D) Clone() Module {
+	d := *c
+	d.W, d.B = cloneVar(c.W), cloneVar(c.B)
+	return &d
+}
+
+// MaxPool2D takes the maximum over Kernel×Kernel windows moved by Stride
+// over inputs of shape [n, c, h, w] (no padding; partial windows dropped).
+type MaxPool2D struct {
+	Kernel, Stride int
+}
+
+// NewMaxPool2D returns a max-pooling layer; stride 0 means stride = kernel.
+func NewMaxPool2D(kernel, stride int) *MaxPool2D {
+	if kernel <= 0 || stride < 0 {
+		panicf("NewMaxPool2D: bad kernel %d or stride %d", kernel, stride)
+	}
+	if stride == 0 {
+		stride = kernel
+	}
+	return &MaxPool2D{Kernel: kernel, Stride: stride}
+}
+
+// Forward pools x of shape [n, c, h, w].
+func (m *MaxPool2D) Forward(x *autograd.Var) *autograd.Var {
+	s := x.Value.Shape()
+	if len(s) != 4 || s[2] < m.Kernel || s[3] < m.Kernel {
+		panicf("%v: input shape %v, want [n c h w] with h, w ≥ %d", m, s, m.Kernel)
+	}
+	n, ch, h, w := s[0], s[1], s[2], s[3]
+	oh, ow := (h-m.Kernel)/m.Stride+1, (w-m.Kernel)/m.Stride+1
+	out := tensor.Zeros(n, ch, oh, ow)
+	arg := make([]int32, out.Len())
+	xs, ys := x.Value.Data(), out.Data()
+	for p := 0; p < n*ch; p++ {
+		img := xs[p*h*w : (p+1)*h*w]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				best, bi := float32(math.Inf(-1)), 0
+				for ky := 0; ky < m.Kernel; ky++ {
+					for kx := 0; kx < m.Kernel; kx++ {
+						i := (oy*m.Stride+ky)*w + ox*m.Stride + kx
+						if v := img[i]; v > best {
+							best, bi = v, i
+						}
+					}
+				}
+				o := (p*oh+oy)*ow + ox
+				ys[o] = best
+				arg[o] = int32(p*h*w + bi)
+			}
+		}
+	}
+	return autograd.Func(out, []*autograd.Var{x}, func(o *autograd.Var) {
+		g, xg := o.Grad.Data(), x.Grad.Data()
+		for i, a := range arg {
+			xg[a] += g[i]
+		}
+	})
+}
+
+// Parameters returns nil.
+func (m *MaxPool2D) Parameters() []*autograd.Var { return nil }
+func (m *MaxPool2D) String() string {
+	return fmt.Sprintf("MaxPool2D(kernel %d, stride %d)", m.Kernel, m.Stride)
+}
+
+// Clone returns a copy.
+func (m *MaxPool2D) Clone() Module { c := *m; return &c }
+
+// BatchNorm normalises each feature (axis 1) over the batch and any
+// spatial axes (Ioffe & Szegedy, "Batch Normalization", ICML 2015), then
+// scales by Gamma and shifts by Beta. It works on [n, features] and
+// [n, channels, h, w]. In training it uses batch statistics and updates the
+// running ones (RunningMean, RunningVar, exponential average with Momentum,
+// unbiased variance, as PyTorch); in evaluation it uses the running ones.
+type BatchNorm struct {
+	Features      int
+	Momentum, Eps float32
+	Gamma, Beta   *autograd.Var
+	RunningMean   *tensor.Tensor
+	RunningVar    *tensor.Tensor
+	training      bool
+}
+
+// NewBatchNorm returns a batch-norm layer in training mode with PyTorch's
+// defaults: momentum 0.1, eps 1e-5, Gamma 1, Beta 0.
+func NewBatchNorm(features int) *BatchNorm {
+	return &BatchNorm{
+		Features: features, Momentum: 0.1, Eps: 1e-5,
+		Gamma:       autograd.Param(tensor.Ones(features)),
+		Beta:        autograd.Param(tensor.Zeros(features)),
+		RunningMean: tensor.Zeros(features),
+		RunningVar:  tensor.Ones(features),
+		training:    true,
+	}
+}
+
+// SetTraining switches between batch and running statistics.
+func (b *BatchNorm) SetTraining(on bool) { b.training = on }
+
+// Forward normalises x.
+func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
+	s := x.Value.Shape()
+	if len(s) < 2 || s[1] != b.Features {
+		panicf("%v: input shape %v, want [n %d …]", b, s, b.Features)
+	}
+	inner := 1
+	for _, d := range s[2:] {
+		inner *= d
+	}
+	n, C := s[0], s[1]
+	m := n * inner
+	xs := x.Value.Data()
+	mean := make([]float32, C)
+	invstd := make([]float32, C)
+	at := func(o, c, i int) int { return (o*C+c)*inner + i }
+	if b.training {
+		if m < 2 {
+			panicf("%v: training needs more than one value per feature, got input %v", b, s)
+		}
+		for c := 0; c < C; c++ {
+			var sum, sq float64
+			for o := 0; o < n; o++ {
+				for i := 0; i < inner; i++ {
+					v := float64(xs[at(o, c, i)])
+					sum += v
+					sq += v * v
+				}
+			}
+			mu := sum / float64(m)
+			v := math.Max(sq/float64(m)-mu*mu, 0)
+			mean[c] = float32(mu)
+			invstd[c] = float32(1 / math.Sqrt(v+float64(b.Eps)))
+			rm, rv := b.RunningMean.Data(), b.RunningVar.Data()
+			rm[c] = (1-b.Momentum)*rm[c] + b.Momentum*float32(mu)
+			rv[c] = (1-b.Momentum)*rv[c] + b.Momentum*float32(v*float64(m)/float64(m-1))
+		}
+	} else {
+		for c := 0; c < C; c++ {
+			mean[c] = b.RunningMean.Data()[c]
+			invstd[c] = float32(1 / math.Sqrt(float64(b.RunningVar.Data()[c]+b.Eps)))
+		}
+	}
+	xhat := tensor.Zeros(s...)
+	out := tensor.Zeros(s...)
+	xh, ys, gm, bt := xhat.Data(), out.Data(), b.Gamma.Value.Data(), b.Beta.Value.Data()
+	for o := 0; o < n; o++ {
+		for c := 0; c < C; c++ {
+			for i := 0; i < inner; i++ {
+				j := at(o, c, i)
+				xh[j] = (xs[j] - mean[c]) * invstd[c]
+				ys[j] = gm[c]*xh[j] + bt[c]
+			}
+		}
+	}
+	training := b.training
+	gamma, beta := b.Gamma, b.Beta
+	return autograd.Func(out, []*autograd.Var{x, gamma, beta}, func(ov *autograd.Var) {
+		g := ov.Grad.Data()
+		for c := 0; c < C; c++ {
+			var sg, sgx float64
+			for o := 0; o < n; o++ {
+				for i := 0; i < inner; i++ {
+					j := at(o, c, i)
+					sg += float64(g[j])
+					sgx += float64(g[j] * xh[j])
+				}
+			}
+			if gamma.RequiresGrad {
+				gamma.Grad.Data()[c] += float32(sgx)
+			}
+			if beta.RequiresGrad {
+				beta.Grad.Data()[c] += float32(sg)
+			}
+			if !x.RequiresGrad {
+				continue
+			}
+			xg := x.Grad.Data()
+			k := gm[c] * invstd[c]
+			if !training {
+				for o := 0; o < n; o++ {
+					for i := 0; i < inner; i++ {
+						j := at(o, c, i)
+						xg[j] += k * g[j]
+					}
+				}
+				continue
+			}
+			// dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
+			mg, mgx := float32(sg/float64(m)), float32(sgx/float64(m))
+			for o := 0; o < n; o++ {
+				for i := 0; i < inner; i++ {
+					j := at(o, c, i)
+					xg[j] += k * (g[j] - mg - xh[j]*mgx)
+				}
+			}
+		}
+	})
+}
+
+// Parameters returns [Gamma, Beta].
+func (b *BatchNorm) Parameters() []*autograd.Var { return []*autograd.Var{b.Gamma, b.Beta} }
+func (b *BatchNorm) String() string              { return fmt.Sprintf("BatchNorm(%d)", b.Features) }
+
+// Clone returns a deep copy, running statistics included.
+func (b *BatchNorm) Clone() Module {
+	c := *b
+	c.Gamma, c.Beta = cloneVar(b.Gamma), cloneVar(b.Beta)
+	c.RunningMean, c.RunningVar = b.RunningMean.Clone(), b.RunningVar.Clone()
+	return &c
+}
