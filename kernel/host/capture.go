@@ -37,17 +37,20 @@ type capture struct {
 	fall    *os.File // where output goes when no request is running
 }
 
-// newCapture redirects fd to a pipe. fall receives output written while no
+// newCapture redirects fd to a pipe (fd < 0: only creates the pipe, whose
+// writing end is c.w). fall receives output written while no
 // request runs (the kernel's own stderr).
 func newCapture(name string, fd int, fall *os.File) (*capture, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("capture %s: %w", name, err)
 	}
-	if err := unix.Dup3(int(w.Fd()), fd, 0); err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("capture %s: %w", name, err)
+	if fd >= 0 {
+		if err := unix.Dup3(int(w.Fd()), fd, 0); err != nil {
+			r.Close()
+			w.Close()
+			return nil, fmt.Errorf("capture %s: %w", name, err)
+		}
 	}
 	c := &capture{name: name, r: r, w: w, fall: fall, flushed: make(chan int, 16),
 		marker: []byte("\x00tandem-flush-" + strconv.Itoa(os.Getpid()) + "-")}

@@ -9,13 +9,13 @@
 //   - a soft memory limit (debug.SetMemoryLimit) and a watchdog that exits
 //     with a plain message when resident or heap memory passes the hard
 //     limit;
-//   - fd 1 and 2 redirected into pipes whose contents are forwarded as
-//     stream messages of the running cell (compiled code and os.Stdout
-//     writes bypass the interpreter's own Stdout); in stdio mode the
-//     protocol keeps private copies of the original fds;
-//   - runtime crash reports (concurrent map writes, goroutine panics) go to
-//     the original stderr (debug.SetCrashOutput), where the supervisor reads
-//     them;
+//   - fd 1 and os.Stderr redirected into pipes whose contents are
+//     forwarded as stream messages of the running cell (compiled code and
+//     os.Stdout/os.Stderr writes bypass the interpreter's own Stdout); in
+//     stdio mode the protocol keeps a private copy of the original fd 1;
+//   - fd 2 itself stays the kernel's log, so runtime crash reports
+//     (concurrent map writes, stack overflow, goroutine panics) reach the
+//     supervisor whole: the runtime writes their first line to fd 2 only;
 //   - SIGINT interrupts the running cell, for clients that signal instead
 //     of sending interrupt_request.
 package host
@@ -131,12 +131,14 @@ func setup(lim Limits) (*process, error) {
 	if p.stdout, err = newCapture("stdout", 1, p.stderr); err != nil {
 		return nil, err
 	}
-	if p.errout, err = newCapture("stderr", 2, p.stderr); err != nil {
+	// fd 2 itself stays the kernel's log: the Go runtime writes the first
+	// line of a fatal error ("fatal error: concurrent map writes") only
+	// there, and the supervisor must see it. Writes through os.Stderr (and
+	// children started with it) are captured.
+	if p.errout, err = newCapture("stderr", -1, p.stderr); err != nil {
 		return nil, err
 	}
-	if err := debug.SetCrashOutput(p.stderr, debug.CrashOptions{}); err != nil {
-		return nil, fmt.Errorf("set crash output: %w", err)
-	}
+	os.Stderr = p.errout.w
 	slog.SetDefault(slog.New(slog.NewTextHandler(p.stderr, nil)).WithGroup("kernel"))
 
 	maxStack := lim.MaxStack
