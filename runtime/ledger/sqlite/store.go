@@ -129,6 +129,12 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
 	}
+	// SQLite silently opens a file it cannot write read-only, and reports a
+	// read-only folder as "unable to open database file": check first, so
+	// the error says what is wrong.
+	if err := probeWrite(path); err != nil {
+		return nil, fmt.Errorf("open ledger database %s: %w: %w", path, ErrReadOnly, err)
+	}
 	// Each _pragma runs on every new connection of the pool (busy_timeout
 	// first); _txlock=immediate makes BeginTx take the write lock at BEGIN,
 	// so a transaction never fails to upgrade from read to write halfway.
@@ -151,7 +157,7 @@ func Open(path string, opts Options) (*Store, error) {
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		db.Close()
-		return nil, classify("open ledger database "+path, err)
+		return nil, openError(path, err)
 	}
 	if mode != "wal" {
 		db.Close()
@@ -159,10 +165,35 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
-		return nil, classify("open ledger database "+path, err)
+		return nil, openError(path, err)
 	}
 	go s.writer()
 	return s, nil
+}
+
+// openError classifies an error opening path.
+func openError(path string, err error) error {
+	return classify("open ledger database "+path, err)
+}
+
+// probeWrite returns an error if path exists and cannot be opened for
+// writing, or a file cannot be created in its folder.
+func probeWrite(path string) error {
+	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS)) {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".ledger-probe-*")
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EROFS) {
+			return fmt.Errorf("folder not writable: %w", err)
+		}
+		return nil
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }
 
 // Path returns the database file's path.
