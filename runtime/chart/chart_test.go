@@ -28,7 +28,9 @@ var charts = []struct {
 		return Line(x, y).AddLine("cos", x, cosAll(x)).With(Options{Title: "waves"})
 	}},
 	{"scatter", func() *Chart { return Scatter(newIrisLike(50), "petal_length", "petal_width") }},
-	{"scatter_dense", func() *Chart { return ScatterXY(normals(10000, 1), normals(10000, 2), nil).With(Options{Title: "scatter 10k"}) }},
+	{"scatter_dense", func() *Chart {
+		return ScatterXY(normals(10000, 1), normals(10000, 2), nil).With(Options{Title: "scatter 10k"})
+	}},
 	{"histogram", func() *Chart { return Histogram(normals(1000, 5), 0) }},
 	{"bar", func() *Chart { return Bar([]string{"setosa", "versicolor", "virginica"}, []float64{50, 47, 53}) }},
 	{"boxplot", func() *Chart {

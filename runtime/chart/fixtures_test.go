@@ -49,7 +49,7 @@ func (d *irisLike) Column(name string) []float64 {
 	return c
 }
 func (d *irisLike) LabelStrings() []string { return d.labels }
-func (d *irisLike) Classes() []string       { return []string{"setosa", "versicolor", "virginica"} }
+func (d *irisLike) Classes() []string      { return []string{"setosa", "versicolor", "virginica"} }
 
 type history struct{ train, val []float64 }
 

@@ -252,6 +252,32 @@ func Digits(images [][]float64, labels []string) *Chart {
 	return c
 }
 
+// Images is a dataset of images, one a row (runtime/data's *Dataset has
+// it): Row returns the pixels of row i, LabelStrings the label of each row.
+type Images interface {
+	Len() int
+	Row(i int) []float64
+	LabelStrings() []string
+}
+
+// DigitsOf shows the first n images of a dataset (n <= 0: as many as fit,
+// 100), titled with their labels: chart.DigitsOf(data.Digits(), 20).
+func DigitsOf(ds Images, n int) *Chart {
+	if n <= 0 || n > maxDigits {
+		n = maxDigits
+	}
+	n = min(n, ds.Len())
+	imgs := make([][]float64, n)
+	for i := range imgs {
+		imgs[i] = ds.Row(i)
+	}
+	var labels []string
+	if l := ds.LabelStrings(); len(l) >= n {
+		labels = l[:n]
+	}
+	return Digits(imgs, labels)
+}
+
 // digitImage maps values to grey, 0 → white, the maximum → black.
 func digitImage(v []float64, side int) *image.NRGBA {
 	_, hi := finiteRange(v)

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"sync/atomic"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -32,7 +33,7 @@ func newDots(xs, ys []float64, fill color.NRGBA, radius vg.Length) *dots {
 // Plot implements plot.Plotter.
 func (d *dots) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	if cv, ok := c.Canvas.(*vgimg.Canvas); ok {
+	if cv := imageCanvas(c.Canvas); cv != nil {
 		if img, ok := cv.Image().(*image.RGBA); ok {
 			d.stamp(img, cv.DPI(), c, trX, trY)
 			return
@@ -48,6 +49,26 @@ func (d *dots) Plot(c draw.Canvas, p *plot.Plot) {
 			c.DrawGlyph(draw.GlyphStyle{Color: d.fill, Radius: d.radius - d.edgeW, Shape: draw.CircleGlyph{}}, pt)
 		} else {
 			c.DrawGlyph(draw.GlyphStyle{Color: d.fill, Radius: d.radius, Shape: draw.CircleGlyph{}}, pt)
+		}
+	}
+}
+
+// stamped counts markers drawn by stamp; tests check the fast path is taken.
+var stamped atomic.Int64
+
+// imageCanvas returns the vgimg canvas under c (draw.Crop wraps canvases in
+// draw.Canvas values, which add no transform), or nil.
+func imageCanvas(c vg.Canvas) *vgimg.Canvas {
+	for {
+		switch x := c.(type) {
+		case *vgimg.Canvas:
+			return x
+		case draw.Canvas:
+			c = x.Canvas
+		case *draw.Canvas:
+			c = x.Canvas
+		default:
+			return nil
 		}
 	}
 }
@@ -75,6 +96,7 @@ func (d *dots) stamp(img *image.RGBA, dpi float64, c draw.Canvas, trX, trY func(
 			continue
 		}
 		px, py := pt.X.Points()*scale, h-pt.Y.Points()*scale
+		stamped.Add(1)
 		if d.edgeW > 0 {
 			outer.draw(img, px, py)
 		}
