@@ -13,7 +13,7 @@ type Optimizer int
 const (
 	SGD      Optimizer = iota // θ ← θ − α·∇J(θ)
 	Momentum                  // SGD with momentum (Config.Momentum, default 0.9)
-	Adam                      // Adam (Kingma and Ba 2015), β = 0.9, 0.999
+	Adam                      // Adam (Kingma and Ba 2015), β = 0.9, 0.999, ε = 1e-8
 )
 
 func (o Optimizer) String() string {
@@ -67,6 +67,13 @@ type Config struct {
 	// Optim, when set, is used instead of Optimizer/LR/Momentum: an
 	// optimizer built by the caller over the model's parameters.
 	Optim optim.Optimizer
+
+	// Schedule, when set, sets the learning rate at the start of every
+	// epoch (optim.StepLR, optim.CosineLR; epochs counted from 0).
+	Schedule optim.Schedule
+	// ClipNorm > 0 rescales the gradients so that their joint L2 norm is at
+	// most ClipNorm before every step (optim.ClipGradNorm).
+	ClipNorm float64
 
 	// L2 adds L2/2·‖W‖² to the loss for every weight matrix (parameters with
 	// two or more dimensions; biases are not penalised), like the alpha of

@@ -10,6 +10,7 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/host"
 	"tandem.dev/tandem/runtime/nn"
+	"tandem.dev/tandem/runtime/optim"
 	"tandem.dev/tandem/runtime/tensor"
 )
 
@@ -139,6 +140,9 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		setTraining(model, true)
+		if cfg.Schedule != nil && !optim.SetSchedule(opt, cfg.Schedule, epoch-1) {
+			fail("the optimizer has no learning rate to schedule (no SetLR method)")
+		}
 		if epoch > 1 {
 			batches.Reset()
 		}
@@ -161,6 +165,9 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 			loss.Backward()
 			if cfg.L2 > 0 {
 				addL2(params, float32(cfg.L2))
+			}
+			if cfg.ClipNorm > 0 {
+				optim.ClipGradNorm(params, float32(cfg.ClipNorm))
 			}
 			opt.Step()
 			n := len(batches.Rows())
@@ -313,22 +320,12 @@ func snapshot(params []*autograd.Var, dst []*tensor.Tensor) []*tensor.Tensor {
 	return dst
 }
 
-// trainingMode is implemented by modules whose forward pass differs in
-// training and evaluation (nn.Trainable: Dropout, BatchNorm).
-type trainingMode interface{ SetTraining(on bool) }
-
-// container is implemented by modules made of others (nn.Container).
-type container interface{ Children() []nn.Module }
-
-// setTraining is nn.Train / nn.Eval: it switches m and what it contains.
+// setTraining switches m and the modules it contains between training
+// and evaluation mode (Dropout, BatchNorm).
 func setTraining(m nn.Module, on bool) {
-	if t, ok := m.(trainingMode); ok {
-		t.SetTraining(on)
-		return
-	}
-	if c, ok := m.(container); ok {
-		for _, ch := range c.Children() {
-			setTraining(ch, on)
-		}
+	if on {
+		nn.Train(m)
+	} else {
+		nn.Eval(m)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/host"
 	"tandem.dev/tandem/runtime/nn"
+	"tandem.dev/tandem/runtime/optim"
 	"tandem.dev/tandem/runtime/tensor"
 )
 
@@ -365,5 +366,33 @@ func TestPredict(t *testing.T) {
 	}
 	if !autograd.GradEnabled() {
 		t.Errorf("Output left gradients disabled")
+	}
+}
+
+func TestFit_Schedule(t *testing.T) {
+	ds := data.Iris()
+	m := newDense(1, 4, 3)
+	var after1 []float32
+	// StepLR with Gamma 0: the base rate in epoch 0, zero from epoch 1 on.
+	Fit(m, ds, Config{Epochs: 3, Quiet: true, Schedule: optim.StepLR{Base: 0.1, StepSize: 1, Gamma: 0}, OnEpoch: func(h *History) {
+		if h.Len() == 1 {
+			after1 = weights(m)
+		}
+	}})
+	for i, w := range weights(m) {
+		if w != after1[i] {
+			t.Fatalf("weights changed with learning rate 0")
+		}
+	}
+	// ClipNorm bounds the step: one SGD step of at most LR·ClipNorm.
+	m = newDense(1, 4, 3)
+	w0 := weights(m)
+	Fit(m, ds, Config{Epochs: 1, BatchSize: -1, LR: 1, ClipNorm: 0.001, Quiet: true})
+	d := 0.0
+	for i, w := range weights(m) {
+		d += float64(w-w0[i]) * float64(w-w0[i])
+	}
+	if math.Sqrt(d) > 0.001*1.0001 {
+		t.Errorf("step norm %v with ClipNorm 0.001", math.Sqrt(d))
 	}
 }
