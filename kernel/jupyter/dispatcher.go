@@ -314,7 +314,7 @@ func (d *Dispatcher) handle(ctx context.Context, m *Message) {
 			comp.Metadata = map[string]any{}
 		}
 		start, end := comp.Start, comp.End
-		if start < 0 || start > len(c.Code) || end < start || end > len(c.Code) {
+		if len(comp.Matches) == 0 || start < 0 || start > len(c.Code) || end < start || end > len(c.Code) {
 			start, end = ByteOffset(c.Code, c.CursorPos), ByteOffset(c.Code, c.CursorPos)
 		}
 		d.reply(m, CompleteReply{Status: "ok", Matches: comp.Matches,
