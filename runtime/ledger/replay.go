@@ -345,3 +345,44 @@ func (s *State) String() string {
 	return fmt.Sprintf("ledger state %s: %d events, %d rows, %d conflicts, %d orphans, %d ignored",
 		name, s.Events, len(s.rows), len(s.Conflicts), len(s.Orphans), len(s.Ignored))
 }
+
+// Override is one effective change of a row after a replay, in the shape of
+// runtime/data's Change, so a dataset applies a State in a few lines:
+//
+//	for _, o := range st.Overrides() {
+//		op := map[ledger.Kind]data.Op{ledger.Relabel: data.Relabel, ledger.Exclude: data.Exclude, ledger.Edit: data.Edit}[o.Kind]
+//		cs = append(cs, data.Change{Op: op, Key: o.Key, Field: o.Field, Value: o.Value})
+//	}
+//	orphans, err := ds.Replay(cs)
+type Override struct {
+	Kind  Kind   // Relabel, Exclude or Edit
+	Key   string // row key
+	Field string // Edit: the column; "" otherwise
+	Value string // Relabel: the label; Edit: the new value; "" for Exclude
+}
+
+// Overrides returns the effective changes of the replayed rows (orphans
+// excluded), sorted by key; per row: a Relabel if its label is corrected,
+// an Edit per edited field (sorted by field), then an Exclude if it is
+// excluded. Undone events, included rows and notes give none.
+func (s *State) Overrides() []Override {
+	var out []Override
+	for _, k := range s.Keys() {
+		r := s.rows[k]
+		if r.Relabeled {
+			out = append(out, Override{Kind: Relabel, Key: k, Value: r.Label})
+		}
+		fields := make([]string, 0, len(r.Values))
+		for f := range r.Values {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			out = append(out, Override{Kind: Edit, Key: k, Field: f, Value: r.Values[f]})
+		}
+		if r.Excluded {
+			out = append(out, Override{Kind: Exclude, Key: k})
+		}
+	}
+	return out
+}

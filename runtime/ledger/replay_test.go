@@ -216,3 +216,23 @@ orphan 01J0A1-ann-0004
 		t.Errorf("OtherVersions: got %d want 7", s.OtherVersions)
 	}
 }
+
+func TestState_Overrides(t *testing.T) {
+	s := ledger.Replay(evs(
+		"e1 ann human relabel r2 dog cat",
+		"e2 ann human edit r2 b=2",
+		"e3 ann human edit r2 a=1",
+		"e4 ann human exclude r2",
+		"e5 ann human exclude r1",
+		"e6 ann human include r1",
+		"e7 ann human note r3 hmm",
+		"e8 ann human relabel r4 x",
+		"u8 ann human undo r4 e8",
+		"e9 ann human exclude gone",
+	), ledger.ReplayOptions{Keys: []string{"r1", "r2", "r3", "r4"}})
+	got := fmt.Sprint(s.Overrides())
+	want := "[{relabel r2  dog} {edit r2 a 1} {edit r2 b 2} {exclude r2  }]"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
