@@ -38,7 +38,7 @@ func randPos(r *rand.Rand, shape ...int) *tensor.Tensor {
 //
 // Tolerance: f is evaluated in float32 (unit roundoff u ≈ 6e-8), so the
 // central difference with step h = 1e-2 has rounding error about u·|L|/h ≈
-// 1e-5·|L| and truncation error h²·|f'''|/6 ≈ 2e-5 for these smooth,
+// 1e-5·|L| and truncation error h²·|f”'|/6 ≈ 2e-5 for these smooth,
 // O(1)-scaled functions (Nocedal & Wright, Numerical Optimization, §8.1).
 // 2e-3·max(1, |g|) leaves a wide margin above both while still catching any
 // wrong factor or sign.

@@ -3,6 +3,7 @@ package autograd
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"tandem.dev/tandem/runtime/tensor"
 )
@@ -18,12 +19,42 @@ func SoftmaxCrossEntropy(logits *Var, targets []int) *Var {
 		panic(tensor.Error{Msg: fmt.Sprintf("autograd: SoftmaxCrossEntropy: logits %v and %d targets", shape, len(targets))})
 	}
 	n, c := shape[0], shape[1]
-	// grad holds softmax − onehot, scaled by 1/n: the whole backward pass.
-	grad := tensor.Zeros(n, c)
-	loss := softmaxCE(logits.Value.Data(), targets, grad.Data(), n, c)
-	return Func(tensor.Scalar(loss), vars(logits), func(o *Var) {
-		logits.Grad.AddScaled(o.Grad.Data()[0], grad)
-	})
+	node := ceNodeFor(logits)
+	node.out.Value.Data()[0] = softmaxCE(logits.Value.Data(), targets, node.grad.Data(), n, c)
+	node.out.Link(append(node.ps[:0], logits), node.back)
+	return node.out
+}
+
+// ceNode is one cross-entropy result. In a training loop the logits Var is
+// the same from batch to batch (layers reuse their outputs), and the node
+// of the previous batch is reused once Backward has consumed it, so the
+// steady state allocates nothing; see nn's package documentation.
+type ceNode struct {
+	out, logits *Var
+	grad        *tensor.Tensor // (softmax − onehot)/n: the whole backward pass
+	ps          [1]*Var
+	back        func(*Var)
+}
+
+func (n *ceNode) backward(o *Var) {
+	n.logits.Grad.AddScaled(o.Grad.Data()[0], n.grad)
+}
+
+var (
+	ceMu   sync.Mutex
+	ceLast *ceNode
+)
+
+func ceNodeFor(logits *Var) *ceNode {
+	ceMu.Lock()
+	defer ceMu.Unlock()
+	if n := ceLast; n != nil && n.logits == logits && n.out.Spent() && tensor.SameShape(n.grad, logits.Value) {
+		return n
+	}
+	n := &ceNode{out: Const(tensor.Scalar(0)), logits: logits, grad: tensor.Zeros(logits.Value.Shape()...)}
+	n.back = n.backward
+	ceLast = n
+	return n
 }
 
 // softmaxCE writes (softmax − onehot)/n into g and returns the mean loss.
