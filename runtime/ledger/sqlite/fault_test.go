@@ -474,3 +474,40 @@ func TestFault_ReadOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestFault_LockHeld holds the write lock from another connection (as a
+// stuck process would) longer than BusyTimeout: Append fails with ErrBusy
+// and stores nothing; once the lock is released the retry is stored.
+func TestFault_LockHeld(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenWorkspace(dir, Options{BusyTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	s.RegisterVersion(ctx, ledger.Version{Dataset: ledgertest.Dataset, Version: ledgertest.Version})
+	other, err := OpenWorkspace(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ledgertest.Event("e1", "row-1")
+	start := time.Now()
+	_, err = s.Append(ctx, e)
+	t.Logf("after %v: %v", time.Since(start).Round(time.Millisecond), err)
+	if !errors.Is(err, ErrBusy) {
+		t.Errorf("got %v want ErrBusy", err)
+	}
+	tx.Rollback()
+	if got, _ := s.Events(ctx, ""); len(got) != 0 {
+		t.Fatalf("refused event stored: %+v", got)
+	}
+	if ack, err := s.Append(ctx, e); err != nil || ack.Duplicate {
+		t.Errorf("retry after the lock was released: %+v, %v", ack, err)
+	}
+}

@@ -269,17 +269,18 @@ func (s *Store) commit(batch []*request) {
 			close(r.done)
 		}
 	}()
+	// fail fails every request not failed yet, each error naming its request.
 	fail := func(err error) {
 		for _, r := range batch {
 			if r.err == nil {
-				r.ack, r.err = ledger.Ack{}, err
+				r.ack, r.err = ledger.Ack{}, fmt.Errorf("%s: %w", r.op(), err)
 			}
 		}
 	}
 	ctx := context.Background()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		fail(classify("begin ledger transaction", err))
+		fail(classify("begin transaction", err))
 		return
 	}
 	now := time.Now().UTC().Format(time.RFC3339Nano)
@@ -297,13 +298,13 @@ func (s *Store) commit(batch []*request) {
 		}
 		if err != nil {
 			tx.Rollback()
-			fail(classify(r.op(), err))
+			fail(classify("write", err))
 			return
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		tx.Rollback()
-		fail(classify("commit ledger transaction", err))
+		fail(classify("commit", err))
 	}
 }
 
