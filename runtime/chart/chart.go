@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"image"
 	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,20 +185,24 @@ func (c *Chart) draw(cv vg.CanvasSizer) {
 }
 
 // render renders the chart in a format of draw.NewFormattedCanvas ("svg",
-// "pdf", "eps", "jpg", "tif", …). PNG is encoded with the fastest
-// compression: notebook images are sent once, and speed matters more than
-// a few kilobytes.
+// "pdf", "eps", "jpg", "tif", …) or as PNG (see encodePNG).
 func (c *Chart) render(format string) []byte {
 	w, h := c.size()
 	var buf bytes.Buffer
 	if format == "png" {
 		cv := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(c.o.DPI))
 		c.draw(cv)
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		if err := enc.Encode(&buf, cv.Image()); err != nil {
+		var b []byte
+		var err error
+		if rgba, ok := cv.Image().(*image.RGBA); ok {
+			b, err = encodePNG(rgba)
+		} else {
+			b, err = fallbackPNG(cv.Image())
+		}
+		if err != nil {
 			fail("render png: %v", err)
 		}
-		return buf.Bytes()
+		return b
 	}
 	cv, err := draw.NewFormattedCanvas(w, h, format)
 	if err != nil {
