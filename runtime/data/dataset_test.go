@@ -209,9 +209,9 @@ func TestDataset_Column(t *testing.T) {
 
 func TestBuiltin(t *testing.T) {
 	for _, test := range []struct {
-		ds                *Dataset
-		rows, feats       int
-		classes           int
+		ds                 *Dataset
+		rows, feats        int
+		classes            int
 		first, lastFeature string
 	}{
 		{Iris(), 150, 4, 3, "sepal_length", "petal_width"},

@@ -15,7 +15,7 @@ type Frame struct {
 	// gives class ids into Classes.
 	Labels  []string
 	Y       []int
-	Classes []string // class names (ids); default: the labels found, sorted
+	Classes []string  // class names (ids); default: the labels found, sorted
 	Targets []float64 // regression target per row
 	Keys    []string  // stable row keys; default "<name>-<row>"
 }

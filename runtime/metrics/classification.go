@@ -160,24 +160,24 @@ func (m *ConfusionMatrix) String() string {
 	for _, c := range m.Classes {
 		w = maxInt(w, len([]rune(c)))
 	}
-	cw := 1
-	for i, row := range m.Counts {
-		for _, v := range row {
-			cw = maxInt(cw, len(strconv.Itoa(v)))
+	cw := make([]int, len(m.Classes)) // per predicted-class column
+	for j, c := range m.Classes {
+		cw[j] = len([]rune(c))
+		for i := range m.Counts {
+			cw[j] = maxInt(cw[j], len(strconv.Itoa(m.Counts[i][j])))
 		}
-		cw = maxInt(cw, len([]rune(m.Classes[i])))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "confusion matrix (%d rows, accuracy %.4f)\n", m.Total(), m.Accuracy())
 	pad := func(s string, n int) string { return strings.Repeat(" ", maxInt(0, n-len([]rune(s)))) + s }
 	b.WriteString(pad("true\\pred", w))
-	for _, c := range m.Classes {
-		b.WriteString("  " + pad(c, cw))
+	for j, c := range m.Classes {
+		b.WriteString("  " + pad(c, cw[j]))
 	}
 	for i, row := range m.Counts {
 		b.WriteString("\n" + pad(m.Classes[i], w))
-		for _, v := range row {
-			b.WriteString("  " + pad(strconv.Itoa(v), cw))
+		for j, v := range row {
+			b.WriteString("  " + pad(strconv.Itoa(v), cw[j]))
 		}
 	}
 	return b.String()

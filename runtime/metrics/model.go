@@ -210,3 +210,5 @@ func (r *CrossValidation) String() string {
 
 // HTML renders the summary line.
 func (r *CrossValidation) HTML() string { return "<p>" + html.EscapeString(r.String()) + "</p>" }
+
+func predictProba(m nn.Module, ds *data.Dataset) [][]float64 { return train.PredictProba(m, ds) }

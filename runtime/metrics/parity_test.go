@@ -57,7 +57,7 @@ func TestParity_LogisticRegression(t *testing.T) {
 			train.Fit(m, tr, train.Config{
 				Epochs: epochs, BatchSize: -1, Optimizer: train.Adam, LR: 0.05,
 				Schedule: optim.CosineLR{Base: 0.05, Min: 1e-4, Total: epochs},
-				L2: 1 / float64(tr.Len()), Quiet: true,
+				L2:       1 / float64(tr.Len()), Quiet: true,
 			})
 			ev := Evaluate(m, te)
 			trainAcc := Accuracy(tr.Labels(), train.Predict(m, tr))
