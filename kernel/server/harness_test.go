@@ -360,3 +360,8 @@ func (h *harness) startKernel() string {
 	r.json(h.t, &k)
 	return k.ID
 }
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
