@@ -11,9 +11,31 @@ import (
 // Multiplication", ACM TOMS 34(3), 2008): B is packed into KC×NC panels of
 // NR columns, A into MC×KC panels of MR rows, and a register-blocked MR×NR
 // micro-kernel (AVX2/FMA assembly on amd64, Go elsewhere) runs over them.
-const (
+//
+// The register tile MR×NR depends on the micro-kernel chosen at start-up:
+// 12×32 with AVX-512 (24 ZMM accumulators), 6×16 with AVX2/FMA (12 YMM
+// accumulators), 6×16 in portable Go otherwise.
+var (
 	gemmMR = 6
 	gemmNR = 16
+)
+
+// kernel is a micro-kernel and its register tile.
+type kernel struct{ kind, mr, nr int }
+
+// pickKernel returns the micro-kernel for a product with n columns: the
+// selected one, except that narrow products (n ≤ 16, such as a 10-class
+// output layer) use the 6×16 AVX2 tile rather than pad to 32 columns.
+func pickKernel(n int) kernel {
+	if kernelKind == kernelAVX512 && n <= 16 && hasAVX2 {
+		return kernel{kernelAVX2, 6, 16}
+	}
+	return kernel{kernelKind, gemmMR, gemmNR}
+}
+
+const (
+	maxMR  = 12
+	maxNR  = 32
 	gemmKC = 256
 	gemmMC = 120  // 120×256×4 B = 120 KiB of packed A stays in L2
 	gemmNC = 2048 // 256×2048×4 B = 2 MiB of packed B
@@ -45,9 +67,10 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
+	kr := pickKernel(n)
 	threads := runtime.GOMAXPROCS(0)
 	if work < parallelGEMM || threads == 1 {
-		gemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
+		gemmSerial(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
 	// Split C into independent blocks, one per worker. Splitting columns
@@ -56,18 +79,18 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	splitCols := m <= n
 	var parts int
 	if splitCols {
-		parts = min(threads, (n+gemmNR-1)/gemmNR)
+		parts = min(threads, (n+kr.nr-1)/kr.nr)
 	} else {
-		parts = min(threads, (m+gemmMR-1)/gemmMR)
+		parts = min(threads, (m+kr.mr-1)/kr.mr)
 	}
 	if parts < 2 {
-		gemmSerial(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
+		gemmSerial(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
 	j := getJob()
 	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.acc = a, lda, b, ldb, c, ldc, acc
-	j.splitCols, j.parts = splitCols, parts
+	j.splitCols, j.parts, j.kr = splitCols, parts, kr
 	j.wg.Add(parts - 1)
 	startWorkers(parts - 1)
 	for p := 1; p < parts; p++ {
@@ -87,6 +110,7 @@ type gemmJob struct {
 	lda, ldb, ldc  int
 	acc, splitCols bool
 	parts          int
+	kr             kernel
 	wg             sync.WaitGroup
 }
 
@@ -120,7 +144,7 @@ func putJob(j *gemmJob) {
 // run computes part p of the job's C.
 func (j *gemmJob) run(p int) {
 	if j.splitCols {
-		lo, hi := split(j.n, j.parts, p, gemmNR)
+		lo, hi := split(j.n, j.parts, p, j.kr.nr)
 		if lo >= hi {
 			return
 		}
@@ -130,10 +154,10 @@ func (j *gemmJob) run(p int) {
 		} else {
 			b = j.b[lo:]
 		}
-		gemmSerial(j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.c[lo:], j.ldc, j.acc)
+		gemmSerial(j.kr, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.c[lo:], j.ldc, j.acc)
 		return
 	}
-	lo, hi := split(j.m, j.parts, p, gemmMR)
+	lo, hi := split(j.m, j.parts, p, j.kr.mr)
 	if lo >= hi {
 		return
 	}
@@ -143,7 +167,7 @@ func (j *gemmJob) run(p int) {
 	} else {
 		a = j.a[lo*j.lda:]
 	}
-	gemmSerial(j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.c[lo*j.ldc:], j.ldc, j.acc)
+	gemmSerial(j.kr, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.c[lo*j.ldc:], j.ldc, j.acc)
 }
 
 // split returns part p of [0, n) cut into parts pieces aligned to align.
@@ -203,7 +227,7 @@ func getPackBufs() *packBufs {
 	return &packBufs{
 		a:    make([]float32, gemmMC*gemmKC),
 		b:    make([]float32, gemmKC*gemmNC),
-		tile: make([]float32, gemmMR*gemmNR),
+		tile: make([]float32, maxMR*maxNR),
 	}
 }
 
@@ -214,18 +238,19 @@ func putPackBufs(p *packBufs) {
 }
 
 // gemmSerial is the blocked algorithm on one goroutine.
-func gemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+func gemmSerial(kr kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	bufs := getPackBufs()
 	ap, bp, tile := bufs.a, bufs.b, bufs.tile
+	gemmMR, gemmNR := kr.mr, kr.nr
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			packB(transB, b, ldb, pc, jc, kc, nc, bp)
+			packB(gemmNR, transB, b, ldb, pc, jc, kc, nc, bp)
 			accum := acc || pc > 0
 			for ic := 0; ic < m; ic += gemmMC {
 				mc := min(gemmMC, m-ic)
-				packA(transA, a, lda, ic, pc, mc, kc, alpha, ap)
+				packA(gemmMR, transA, a, lda, ic, pc, mc, kc, alpha, ap)
 				for jr := 0; jr < nc; jr += gemmNR {
 					nr := min(gemmNR, nc-jr)
 					bpanel := bp[jr*kc : (jr+gemmNR)*kc]
@@ -234,10 +259,10 @@ func gemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 						apanel := ap[ir*kc : (ir+gemmMR)*kc]
 						off := (ic+ir)*ldc + jc + jr
 						if mr == gemmMR && nr == gemmNR {
-							microKernel(kc, apanel, bpanel, c[off:], ldc, accum)
+							microKernel(kr, kc, apanel, bpanel, c[off:], ldc, accum)
 							continue
 						}
-						microKernel(kc, apanel, bpanel, tile, gemmNR, false)
+						microKernel(kr, kc, apanel, bpanel, tile, gemmNR, false)
 						for i := 0; i < mr; i++ {
 							crow := c[off+i*ldc : off+i*ldc+nr]
 							trow := tile[i*gemmNR : i*gemmNR+nr]
@@ -259,7 +284,7 @@ func gemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of gemmNR columns,
 // each panel kc steps of gemmNR values, zero-padding the last panel.
-func packB(trans bool, b []float32, ldb, pc, jc, kc, nc int, dst []float32) {
+func packB(gemmNR int, trans bool, b []float32, ldb, pc, jc, kc, nc int, dst []float32) {
 	for jr := 0; jr < nc; jr += gemmNR {
 		nr := min(gemmNR, nc-jr)
 		panel := dst[jr*kc : jr*kc+kc*gemmNR]
@@ -288,7 +313,7 @@ func packB(trans bool, b []float32, ldb, pc, jc, kc, nc int, dst []float32) {
 
 // packA copies alpha·op(A)[ic:ic+mc, pc:pc+kc] into panels of gemmMR rows,
 // each panel kc steps of gemmMR values, zero-padding the last panel.
-func packA(trans bool, a []float32, lda, ic, pc, mc, kc int, alpha float32, dst []float32) {
+func packA(gemmMR int, trans bool, a []float32, lda, ic, pc, mc, kc int, alpha float32, dst []float32) {
 	for ir := 0; ir < mc; ir += gemmMR {
 		mr := min(gemmMR, mc-ir)
 		panel := dst[ir*kc : ir*kc+kc*gemmMR]
@@ -325,28 +350,27 @@ func packA(trans bool, a []float32, lda, ic, pc, mc, kc int, alpha float32, dst 
 }
 
 // microKernelGo is the portable micro-kernel: the same packed layout as the
-// assembly one, with the tile accumulated in a local array.
-func microKernelGo(k int, a, b, c []float32, ldc int, acc bool) {
-	var t [gemmMR][gemmNR]float32
+// assembly ones, with the tile accumulated in a local array.
+func microKernelGo(mr, nr, k int, a, b, c []float32, ldc int, acc bool) {
+	var t [maxMR * maxNR]float32
 	for p := 0; p < k; p++ {
-		bv := (*[gemmNR]float32)(b[p*gemmNR : p*gemmNR+gemmNR])
-		av := (*[gemmMR]float32)(a[p*gemmMR : p*gemmMR+gemmMR])
-		for i := 0; i < gemmMR; i++ {
-			ai := av[i]
-			row := &t[i]
-			for j := 0; j < gemmNR; j++ {
-				row[j] += ai * bv[j]
+		bv := b[p*nr : p*nr+nr]
+		av := a[p*mr : p*mr+mr]
+		for i, ai := range av {
+			row := t[i*nr : i*nr+nr]
+			for j, bj := range bv {
+				row[j] += ai * bj
 			}
 		}
 	}
-	for i := 0; i < gemmMR; i++ {
-		crow := c[i*ldc : i*ldc+gemmNR]
+	for i := 0; i < mr; i++ {
+		crow := c[i*ldc : i*ldc+nr]
 		if acc {
 			for j := range crow {
-				crow[j] += t[i][j]
+				crow[j] += t[i*nr+j]
 			}
 		} else {
-			copy(crow, t[i][:])
+			copy(crow, t[i*nr:i*nr+nr])
 		}
 	}
 }

@@ -2,10 +2,22 @@
 
 package tensor
 
-var useAsm = false
+const (
+	kernelGo = iota
+	kernelAVX2
+	kernelAVX512
+)
 
-func microKernel(k int, a, b, c []float32, ldc int, acc bool) {
-	microKernelGo(k, a, b, c, ldc, acc)
+var (
+	useAsm     = false
+	kernelKind = kernelGo
+	hasAVX2    = false
+)
+
+func setKernel(kind int) bool { return kind == kernelGo }
+
+func microKernel(kr kernel, k int, a, b, c []float32, ldc int, acc bool) {
+	microKernelGo(kr.mr, kr.nr, k, a, b, c, ldc, acc)
 }
 
-func fmaPeak(n int) bool { return false }
+func fmaPeak(kind, n int) float64 { return 0 }

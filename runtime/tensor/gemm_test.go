@@ -52,13 +52,13 @@ func TestGemm(t *testing.T) {
 		{6, 16, 256}, {12, 32, 257}, {121, 40, 30}, {130, 2049, 3}, {64, 64, 64},
 		{100, 10, 300}, {128, 10, 256}, {33, 300, 513}, {241, 19, 260}, {3, 500, 40},
 	}
-	saveAsm := useAsm
-	defer func() { useAsm = saveAsm }()
-	for _, asm := range []bool{true, false} {
-		if asm && !saveAsm {
+	defer setKernel(kernelKindDefault())
+	for _, kind := range []int{kernelAVX512, kernelAVX2, kernelGo} {
+		if !setKernel(kind) {
+			t.Logf("kernel %d not supported by this CPU: not tested here", kind)
 			continue
 		}
-		useAsm = asm
+		asm := kind
 		for _, procs := range []int{1, 2, 3} {
 			old := runtime.GOMAXPROCS(procs)
 			for _, s := range shapes {
@@ -150,18 +150,53 @@ func BenchmarkGemm(b *testing.B) {
 	}
 }
 
-// BenchmarkFMAPeak measures this core's AVX2 FMA peak: 12 independent
-// 8-lane FMAs per iteration, 192 flops.
+// BenchmarkFMAPeak measures this core's FMA peak with independent FMAs
+// (12 YMM per iteration for AVX2, 24 ZMM for AVX-512): the ceiling the GEMM
+// figures are compared with.
 func BenchmarkFMAPeak(b *testing.B) {
-	if !fmaPeak(1) {
-		b.Skip("no AVX2/FMA on this CPU: no assembly peak loop")
+	for _, k := range []struct {
+		name string
+		kind int
+	}{{"AVX2", kernelAVX2}, {"AVX512", kernelAVX512}} {
+		b.Run(k.name, func(b *testing.B) {
+			if fmaPeak(k.kind, 1) == 0 {
+				b.Skip("not supported by this CPU")
+			}
+			const iters = 1 << 20
+			var flops float64
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				flops += fmaPeak(k.kind, iters)
+			}
+			b.ReportMetric(flops/time.Since(start).Seconds()/1e9, "GFLOP/s")
+		})
 	}
-	const iters = 1 << 20
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		fmaPeak(iters)
+}
+
+// BenchmarkGemmKernel runs the 256² product with each micro-kernel.
+func BenchmarkGemmKernel(b *testing.B) {
+	defer setKernel(kernelKindDefault())
+	for _, k := range []struct {
+		name string
+		kind int
+	}{{"AVX512", kernelAVX512}, {"AVX2", kernelAVX2}, {"Go", kernelGo}} {
+		b.Run(k.name, func(b *testing.B) {
+			if !setKernel(k.kind) {
+				b.Skip("not supported by this CPU")
+			}
+			benchGemm(b, false, false, 256, 256, 256)
+		})
 	}
-	b.ReportMetric(192*float64(iters)*float64(b.N)/time.Since(start).Seconds()/1e9, "GFLOP/s")
 }
 
 var _ = fmt.Sprint
+
+// kernelKindDefault is the kernel init selects.
+func kernelKindDefault() int {
+	for _, k := range []int{kernelAVX512, kernelAVX2} {
+		if setKernel(k) {
+			return k
+		}
+	}
+	return kernelGo
+}

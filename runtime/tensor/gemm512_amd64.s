@@ -1,0 +1,140 @@
+#include "textflag.h"
+
+// One k step of the 12×32 AVX-512 micro-kernel: two B vectors (Z0, Z1)
+// times twelve A values broadcast from memory into the accumulators Z8..Z31.
+#define ROW(aoff, acc0, acc1) \
+	VFMADD231PS.BCST aoff(SI), Z0, acc0 \
+	VFMADD231PS.BCST aoff(SI), Z1, acc1
+
+#define STEP512(aoff, boff) \
+	VMOVUPS boff(DI), Z0 \
+	VMOVUPS boff+64(DI), Z1 \
+	ROW(aoff, Z8, Z9) \
+	ROW(aoff+4, Z10, Z11) \
+	ROW(aoff+8, Z12, Z13) \
+	ROW(aoff+12, Z14, Z15) \
+	ROW(aoff+16, Z16, Z17) \
+	ROW(aoff+20, Z18, Z19) \
+	ROW(aoff+24, Z20, Z21) \
+	ROW(aoff+28, Z22, Z23) \
+	ROW(aoff+32, Z24, Z25) \
+	ROW(aoff+36, Z26, Z27) \
+	ROW(aoff+40, Z28, Z29) \
+	ROW(aoff+44, Z30, Z31)
+
+#define STOREROW(reg, acc0, acc1) \
+	TESTQ AX, AX \
+	JZ    2(PC) \
+	VADDPS (reg), acc0, acc0 \
+	TESTQ AX, AX \
+	JZ    2(PC) \
+	VADDPS 64(reg), acc1, acc1 \
+	VMOVUPS acc0, (reg) \
+	VMOVUPS acc1, 64(reg) \
+	ADDQ R8, reg
+
+// func kernel12x32AVX512(k int, a, b, c *float32, ldc int, acc int)
+//
+// C[0:12, 0:32] (row stride ldc floats) = (acc != 0 ? C : 0) + Apanel·Bpanel,
+// where Apanel holds k steps of 12 floats and Bpanel k steps of 32 floats.
+TEXT ·kernel12x32AVX512(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+	VPXORD Z30, Z30, Z30
+	VPXORD Z31, Z31, Z31
+	CMPQ CX, $2
+	JLT  tail
+
+loop2:
+	STEP512(0, 0)
+	STEP512(48, 128)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  loop2
+
+tail:
+	TESTQ CX, CX
+	JZ    store
+	STEP512(0, 0)
+
+store:
+	MOVQ acc+40(FP), AX
+	STOREROW(DX, Z8, Z9)
+	STOREROW(DX, Z10, Z11)
+	STOREROW(DX, Z12, Z13)
+	STOREROW(DX, Z14, Z15)
+	STOREROW(DX, Z16, Z17)
+	STOREROW(DX, Z18, Z19)
+	STOREROW(DX, Z20, Z21)
+	STOREROW(DX, Z22, Z23)
+	STOREROW(DX, Z24, Z25)
+	STOREROW(DX, Z26, Z27)
+	STOREROW(DX, Z28, Z29)
+	STOREROW(DX, Z30, Z31)
+	VZEROUPPER
+	RET
+
+// func fmaPeakAVX512(n int)
+//
+// n iterations of 24 independent 16-lane FMAs (768 flops each).
+TEXT ·fmaPeakAVX512(SB), NOSPLIT, $0-8
+	MOVQ n+0(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+peak512:
+	VFMADD231PS Z0, Z1, Z8
+	VFMADD231PS Z0, Z1, Z9
+	VFMADD231PS Z0, Z1, Z10
+	VFMADD231PS Z0, Z1, Z11
+	VFMADD231PS Z0, Z1, Z12
+	VFMADD231PS Z0, Z1, Z13
+	VFMADD231PS Z0, Z1, Z14
+	VFMADD231PS Z0, Z1, Z15
+	VFMADD231PS Z0, Z1, Z16
+	VFMADD231PS Z0, Z1, Z17
+	VFMADD231PS Z0, Z1, Z18
+	VFMADD231PS Z0, Z1, Z19
+	VFMADD231PS Z0, Z1, Z20
+	VFMADD231PS Z0, Z1, Z21
+	VFMADD231PS Z0, Z1, Z22
+	VFMADD231PS Z0, Z1, Z23
+	VFMADD231PS Z0, Z1, Z24
+	VFMADD231PS Z0, Z1, Z25
+	VFMADD231PS Z0, Z1, Z26
+	VFMADD231PS Z0, Z1, Z27
+	VFMADD231PS Z0, Z1, Z28
+	VFMADD231PS Z0, Z1, Z29
+	VFMADD231PS Z0, Z1, Z30
+	VFMADD231PS Z0, Z1, Z31
+	DECQ CX
+	JNZ  peak512
+	VZEROUPPER
+	RET
