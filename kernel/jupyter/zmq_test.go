@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +115,61 @@ func TestZMQ(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// BenchmarkZMQ_RoundTrip measures execute_request → status idle over real
+// ZMQ sockets on loopback (zmq4 on both sides), with a backend that answers
+// at once: the transport's share of a cell's round trip.
+func BenchmarkZMQ_RoundTrip(b *testing.B) {
+	t := &testing.T{}
+	p := freePorts(t, 5)
+	ci := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1], IOPubPort: p[2],
+		StdinPort: p[3], HBPort: p[4], Key: "k", SignatureScheme: "hmac-sha256"}
+	z, err := NewZMQ(ci, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer z.Close()
+	be := &fakeBackend{execute: func(ctx context.Context, code string, out Output) ExecResult {
+		return ExecResult{Data: map[string]any{"text/plain": "2"}}
+	}}
+	go (&Dispatcher{Backend: be, Transport: z}).Serve(context.Background())
+	ctx := context.Background()
+	shell := zmq4.NewDealer(ctx)
+	defer shell.Close()
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	shell.Dial(ci.endpoint(ci.ShellPort))
+	sub.Dial(ci.endpoint(ci.IOPubPort))
+	sub.SetOption(zmq4.OptionSubscribe, "")
+	codec, _ := NewCodec("", []byte("k"))
+	go func() {
+		for {
+			if _, err := shell.Recv(); err != nil {
+				return
+			}
+		}
+	}()
+	run := func() {
+		m, _ := NewMessage(Shell, "execute_request", nil, "c", ExecuteRequest{Code: "1+1"})
+		frames, _ := codec.Encode(m)
+		shell.Send(zmq4.NewMsgFrom(frames...))
+		for {
+			r, err := sub.Recv()
+			if err != nil {
+				b.Fatal(err)
+			}
+			pm, err := codec.Decode(r.Frames)
+			if err == nil && pm.ParentID() == m.Header.MsgID && pm.Header.MsgType == "status" && strings.Contains(string(pm.Content), "idle") {
+				return
+			}
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	run()
+	b.ResetTimer()
+	for b.Loop() {
+		run()
 	}
 }
