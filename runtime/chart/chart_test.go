@@ -51,6 +51,14 @@ var charts = []struct {
 	}},
 	{"loss", func() *Chart { return Loss(lossHistory(100, true)) }},
 	{"roc", func() *Chart { return ROC(rocCurve(500)) }},
+	{"roc_two", func() *Chart {
+		f, t := rocCurve(500)
+		return ROC(f, t).AddROC("chance-ish", []float64{0, 0.4, 1}, []float64{0, 0.5, 1})
+	}},
+	{"histogram_by", func() *Chart {
+		d := newIrisLike(50)
+		return HistogramBy(d.Column("petal_length"), d.LabelStrings(), 0)
+	}},
 	{"boundary", func() *Chart {
 		x, y, l := blobs(200)
 		return DecisionBoundary(linearPredict, x, y, l, []string{"negative", "positive"})

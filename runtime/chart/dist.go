@@ -38,8 +38,61 @@ func Histogram(values []float64, bins int) *Chart {
 	h.LineStyle = draw.LineStyle{Color: color.White, Width: vg.Points(0.8)}
 	c.p.Add(h)
 	c.p.Y.Min = 0
+	c.p.Y.Max *= 1.05 // headroom above the tallest bar
 	c.p.X.Label.Text, c.p.Y.Label.Text = "value", "count"
 	c.desc = fmt.Sprintf("%d values, %d bins", len(vs), bins)
+	return c
+}
+
+// HistogramBy overlays one histogram per label (e.g. a feature by class),
+// on shared bins, each in its palette colour at 55 % opacity, with a legend.
+// bins <= 0 chooses as Histogram does. It panics with Error if the lengths
+// differ or no value is finite.
+func HistogramBy(values []float64, labels []string, bins int) *Chart {
+	if len(labels) != len(values) {
+		fail("histogram: %d labels for %d values", len(labels), len(values))
+	}
+	lo, hi := finiteRange(values)
+	n := 0
+	for _, v := range values {
+		if finite(v) {
+			n++
+		}
+	}
+	if n == 0 {
+		fail("histogram: no finite values")
+	}
+	if bins <= 0 {
+		bins = max(5, min(60, int(math.Ceil(math.Log2(float64(n))))+1))
+	}
+	if hi == lo {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	c := newChart("histogram")
+	addGrid(c.p)
+	width := (hi - lo) / float64(bins)
+	for k, g := range groupBy(labels, nil) {
+		counts := make([]float64, bins)
+		for _, r := range g.rows {
+			v := values[r]
+			if !finite(v) {
+				continue
+			}
+			b := min(int((v-lo)/width), bins-1)
+			counts[b]++
+		}
+		h := &plotter.Histogram{Bins: make([]plotter.HistogramBin, bins), Width: width,
+			FillColor: withAlpha(seriesColor(k), 0.55), LineStyle: draw.LineStyle{Color: color.White, Width: vg.Points(0.5)}}
+		for b := range bins {
+			h.Bins[b] = plotter.HistogramBin{Min: lo + float64(b)*width, Max: lo + float64(b+1)*width, Weight: counts[b]}
+		}
+		c.p.Add(h)
+		c.p.Legend.Add(g.name, h)
+	}
+	c.p.Y.Min = 0
+	c.p.Y.Max *= 1.05
+	c.p.X.Label.Text, c.p.Y.Label.Text = "value", "count"
+	c.desc = fmt.Sprintf("%d values, %d bins, %d groups", n, bins, len(groupBy(labels, nil)))
 	return c
 }
 
@@ -56,6 +109,9 @@ func Bar(labels []string, values []float64) *Chart {
 	c.p.Add(g)
 	c.p.Add(&bars{values: values, fill: seriesColor(0)})
 	c.p.NominalX(labels...)
+	if c.p.Y.Max > 0 {
+		c.p.Y.Max *= 1.05
+	}
 	c.p.Y.Label.Text = "value"
 	c.desc = fmt.Sprintf("%d bars", len(values))
 	return c

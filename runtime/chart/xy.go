@@ -279,6 +279,16 @@ func ROC(fpr, tpr []float64) *Chart {
 	return c
 }
 
+// AddROC adds another ROC curve (e.g. a second model) in the next palette
+// colour, its AUC in the legend; it returns the chart.
+func (c *Chart) AddROC(name string, fpr, tpr []float64) *Chart {
+	if len(fpr) != len(tpr) || len(fpr) == 0 {
+		fail("roc: %d false positive rates but %d true positive rates", len(fpr), len(tpr))
+	}
+	c.addLine(fmt.Sprintf("%s (AUC %.3f)", name, AUC(fpr, tpr)), fpr, tpr, c.series, false)
+	return c
+}
+
 // AUC returns the area under the curve (x[i], y[i]) by the trapezoid rule,
 // after sorting the points by x.
 func AUC(x, y []float64) float64 {
