@@ -410,7 +410,18 @@ func (d *rowData) Row(i int) []float64 {
 	return r
 }
 
+// fastData adds every per-row accessor.
+type fastData struct{ rowData }
+
+func (d *fastData) Key(i int) string         { return "k" + strconv.Itoa(i) }
+func (d *fastData) LabelString(i int) string { return "c" + strconv.Itoa(i%3) }
+func (d *fastData) LabelStrings() []string   { panic("LabelStrings called despite LabelString") }
+
 func TestPager(t *testing.T) {
+	if got := Table(&fastData{rowData{fakeData{n: 1_000_000}}}).Page(3).String(); !strings.Contains(got, "k79  39.5  39.5  39.5  39.5  c1") {
+		t.Errorf("fast path page 4 got:\n%s", got)
+	}
+
 	for _, ds := range []Dataset{&fakeData{n: 30, feats: 20}, &rowData{fakeData{n: 30, feats: 20}}} {
 		if got, want := Table(ds).Page(1).String(), "29  14.5"; !strings.Contains(got, want) {
 			t.Errorf("%T page 2 lacks %q:\n%s", ds, want, got)

@@ -1,8 +1,10 @@
 package display_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/display"
@@ -31,5 +33,30 @@ func TestRender_Runtime(t *testing.T) {
 	}
 	if _, ok := b["text/plain"].(string); !ok {
 		t.Errorf("tensor has no text/plain")
+	}
+}
+
+// TestTable_MillionRows: the goal with a real dataset — a
+// 1,000,000-row dataset displays in ≤ 200 ms with ≤ 100 KB sent.
+func TestTable_MillionRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 1,000,000-row dataset")
+	}
+	ds := data.Blobs(data.Gen{N: 1_000_000, Seed: 1})
+	for _, v := range []any{display.Table(ds), ds} {
+		start := time.Now()
+		b := display.Render(v)
+		took := time.Since(start)
+		js, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%T: %v, %d bytes", v, took, len(js))
+		if len(js) > 100_000 {
+			t.Errorf("%T: %d bytes sent, want ≤ 100,000", v, len(js))
+		}
+		if took > 200*time.Millisecond {
+			t.Errorf("%T: %v, want ≤ 200 ms", v, took)
+		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 // Dataset is what a paged table needs from a dataset (runtime/data's
 // *Dataset has it). Column returns a feature column by name; LabelStrings
 // returns one label per row (nil when the dataset has no labels). A dataset
-// that also has Keys() []string shows its stable row keys.
+// that also has Keys() []string shows its stable row keys. Datasets that
+// have Row(i int) []float64, Key(i int) string and LabelString(i int) string
+// are read row by row, only for the page shown.
 type Dataset interface {
 	Len() int
 	Features() []string
@@ -20,6 +22,13 @@ type Dataset interface {
 }
 
 type keyer interface{ Keys() []string }
+
+// Per-row accessors, used instead of Keys and LabelStrings when a dataset
+// has them, so a page of a huge dataset copies no whole column.
+type (
+	rowKeyer   interface{ Key(i int) string }
+	rowLabeler interface{ LabelString(i int) string }
+)
 
 // rower is the fast path: features of one row, in Features() order
 // (runtime/data's *Dataset has it), so a page reads only its own rows.
@@ -125,7 +134,9 @@ func (p *Pager) data() pageData {
 		}
 	}
 	add("#", true, func(r int) string { return strconv.Itoa(r) })
-	if k, ok := p.ds.(keyer); ok {
+	if k, ok := p.ds.(rowKeyer); ok {
+		add("key", false, k.Key)
+	} else if k, ok := p.ds.(keyer); ok {
 		if keys := k.Keys(); len(keys) >= hi {
 			add("key", false, func(r int) string { return keys[r] })
 		}
@@ -169,7 +180,9 @@ func (p *Pager) data() pageData {
 			return formatCell(col[r])
 		})
 	}
-	if labels := p.ds.LabelStrings(); len(labels) >= hi && len(labels) > 0 {
+	if l, ok := p.ds.(rowLabeler); ok {
+		add("label", false, l.LabelString)
+	} else if labels := p.ds.LabelStrings(); len(labels) >= hi && len(labels) > 0 {
 		add("label", false, func(r int) string { return labels[r] })
 	}
 	return d
