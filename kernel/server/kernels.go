@@ -565,20 +565,9 @@ func (s *Server) handleKernelRestart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.publishStatus("restarting", nil)
-	// Requests in flight die with the old process; a user-asked restart
-	// needs no "state lost" notice, but no cell may wait forever.
-	e.mu.Lock()
-	pend := e.pending
-	e.pending = map[string]pendingReq{}
-	e.mu.Unlock()
-	for _, p := range pend {
-		if p.header.MsgType == "execute_request" {
-			parent := p.header
-			p.conn.send(serverMessage(jupyter.Shell, "execute_reply", &parent, map[string]any{
-				"status": "abort", "execution_count": nil}))
-			e.broadcast(serverMessage(jupyter.IOPub, "status", &parent, map[string]any{"execution_state": "idle"}))
-		}
-	}
+	// Requests in flight die with the old process: the Kernel answers them
+	// (kernel/supervisor sends error replies, ename "KernelRestarted"); their
+	// pending entries stay so those replies reach the tab that asked.
 	if err := k.Restart(r.Context()); err != nil {
 		e.mu.Lock()
 		e.state = "dead"
