@@ -58,20 +58,25 @@ func describe(m Module) string {
 
 // String renders the summary as an aligned text table.
 func (s *Summary) String() string {
-	w0, w1, w2 := len("#"), len("layer"), len("parameters")
+	// fmt pads by runes, so widths are rune counts (layer names contain →).
+	w0, w1, w2, w3 := len("#"), len("layer"), len("parameters"), len("count")
 	for _, r := range s.Rows {
-		w0, w1, w2 = max(w0, len(r.Name)), max(w1, len([]rune(r.Layer))), max(w2, len(r.Shapes))
+		w0 = max(w0, len([]rune(r.Name)))
+		w1 = max(w1, len([]rune(r.Layer)))
+		w2 = max(w2, len([]rune(r.Shapes)))
+		w3 = max(w3, len(fmt.Sprint(r.Params)))
 	}
 	var b strings.Builder
 	line := func(a, l, sh, n string) {
-		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %10s\n", w0, a, w1+len(l)-len([]rune(l)), l, w2, sh, n)
+		fmt.Fprintf(&b, "%-*s  %-*s  %-*s  %*s\n", w0, a, w1, l, w2, sh, w3, n)
 	}
+	rule := strings.Repeat("─", w0+w1+w2+w3+6) + "\n"
 	line("#", "layer", "parameters", "count")
-	b.WriteString(strings.Repeat("─", w0+w1+w2+16) + "\n")
+	b.WriteString(rule)
 	for _, r := range s.Rows {
 		line(r.Name, r.Layer, r.Shapes, fmt.Sprint(r.Params))
 	}
-	b.WriteString(strings.Repeat("─", w0+w1+w2+16) + "\n")
+	b.WriteString(rule)
 	fmt.Fprintf(&b, "total trainable parameters: %d", s.Params)
 	return b.String()
 }
