@@ -110,10 +110,27 @@ type request struct {
 // folder dir: dir/.tandem/ledger.db.
 func OpenWorkspace(dir string, opts Options) (*Store, error) {
 	d := filepath.Join(dir, Dir)
-	if err := os.MkdirAll(d, 0o700); err != nil {
-		return nil, classify("create ledger folder", err)
+	path := filepath.Join(d, File)
+	_, statErr := os.Stat(path)
+	if _, err := os.Stat(d); errors.Is(err, os.ErrNotExist) {
+		if err := os.Mkdir(d, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, classify("create ledger folder", err)
+		}
+		if err := syncDir(dir); err != nil {
+			return nil, classify("sync workspace folder", err)
+		}
 	}
-	return Open(filepath.Join(d, File), opts)
+	s, err := Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	if errors.Is(statErr, os.ErrNotExist) {
+		if err := syncDir(d); err != nil {
+			s.Close()
+			return nil, classify("sync ledger folder", err)
+		}
+	}
+	return s, nil
 }
 
 // Open opens the ledger database at path, creating it if needed, migrating
