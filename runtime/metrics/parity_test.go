@@ -1,8 +1,11 @@
 package metrics
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"sort"
 	"testing"
 
 	"tandem.dev/tandem/runtime/data"
@@ -118,4 +121,79 @@ func fmtAll(v []float64) string {
 		s += fmt.Sprintf("%.4f", x)
 	}
 	return s
+}
+
+// hash01 is the hash of testdata/torch_fashion_reference.py:
+// ((x·2654435761 + s·40503 + 12345) mod 2³²) / 2³².
+func hash01(x, s uint64) float64 {
+	return float64((x*2654435761+s*40503+12345)%(1<<32)) / (1 << 32)
+}
+
+// hashInit sets a Linear layer's weights as the reference script does.
+func hashInit(l *nn.Linear, layer uint64) {
+	bound := 1 / math.Sqrt(float64(l.In))
+	w := l.W.Value.Data() // [In, Out], row-major
+	for i := 0; i < l.In; i++ {
+		for o := 0; o < l.Out; o++ {
+			w[i*l.Out+o] = float32(bound * (2*hash01(uint64(i*65536+o), layer) - 1))
+		}
+	}
+	b := l.B.Value.Data()
+	for o := range b {
+		b[o] = float32(bound * (2*hash01(uint64(o), layer+100) - 1))
+	}
+}
+
+// TestParity_FashionMNIST trains the MLP of issue 4's benchmark (784-256-10,
+// ReLU, SGD lr 0.1, batch 128) for 2 epochs with the initial weights and
+// row order of testdata/torch_fashion_reference.py, so both runs do the
+// same arithmetic up to float32 rounding, and compares test accuracy with
+// PyTorch's (within 1 point, issue 4) and the loss per epoch (within 0.2%;
+// measured 0.006%: float32 rounding only).
+// It needs Debian's dataset-fashion-mnist (bench/deps.sh installs it).
+func TestParity_FashionMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on 60,000 images")
+	}
+	if _, _, err := data.LoadFashionMNIST(data.Fashion{Limit: 1}); err != nil {
+		t.Skipf("Fashion-MNIST: %v", err)
+	}
+	b, err := os.ReadFile("testdata/torch_fashion_reference.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want struct {
+		Epochs    int       `json:"epochs"`
+		Batch     int       `json:"batch"`
+		LR        float64   `json:"lr"`
+		TrainLoss []float64 `json:"train_loss_per_epoch"`
+		TestAcc   float64   `json:"test_accuracy"`
+		TestLoss  float64   `json:"test_loss"`
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	tr, te := data.FashionMNIST(data.Fashion{})
+	order := make([]int, tr.Len())
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return hash01(uint64(order[a]), 7) < hash01(uint64(order[b]), 7) })
+	tr = tr.Select(order)
+	l1, l2 := nn.NewLinear(784, 256), nn.NewLinear(256, 10)
+	hashInit(l1, 0)
+	hashInit(l2, 1)
+	m := nn.NewSequential([]nn.Module{l1, nn.NewReLU(), l2})
+	h := train.Fit(m, tr, train.Config{Epochs: want.Epochs, BatchSize: want.Batch, LR: want.LR, NoShuffle: true, Quiet: true})
+	ev := Evaluate(m, te)
+	t.Logf("Fashion-MNIST MLP, %d epochs: test accuracy %.4f (PyTorch %.4f), test loss %.4f (%.4f), train loss per epoch %v (%v)",
+		want.Epochs, ev.Accuracy, want.TestAcc, ev.LogLoss, want.TestLoss, h.TrainLoss(), want.TrainLoss)
+	if math.Abs(ev.Accuracy-want.TestAcc) > 0.01 {
+		t.Errorf("test accuracy %.4f, PyTorch %.4f: more than 1 point apart", ev.Accuracy, want.TestAcc)
+	}
+	for e, l := range h.TrainLoss() {
+		if math.Abs(l-want.TrainLoss[e])/want.TrainLoss[e] > 0.002 {
+			t.Errorf("epoch %d train loss %.5f, PyTorch %.5f: more than 0.2%% apart", e+1, l, want.TrainLoss[e])
+		}
+	}
 }

@@ -98,7 +98,8 @@ type Config struct {
 	Patience    int
 	RestoreBest bool
 
-	Seed int64 // shuffling and validation split
+	Seed      int64 // shuffling and validation split
+	NoShuffle bool  // visit the rows in dataset order every epoch
 
 	// OnEpoch is called after every epoch with the history so far; call
 	// h.Stop() in it to end training. Cells pass closures here.

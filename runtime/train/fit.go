@@ -106,7 +106,7 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 	if bs < 0 || bs > tr.Len() {
 		bs = tr.Len()
 	}
-	batches := tr.Batches(data.Batching{Size: bs, Seed: cfg.Seed})
+	batches := tr.Batches(data.Batching{Size: bs, Seed: cfg.Seed, NoShuffle: cfg.NoShuffle})
 
 	prog := cfg.Progress
 	if prog == nil && !cfg.Quiet && DefaultProgress != nil {
