@@ -240,9 +240,15 @@ func Run(ctx context.Context, cfg Config, newBackend func() (jupyter.Backend, er
 			b.Interrupt()
 		}
 	}()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go watchParent(ctx, cancel)
 	err = d.Serve(ctx)
 	if c, ok := b.(io.Closer); ok {
 		_ = c.Close()
+	}
+	if ctx.Err() != nil {
+		err = nil // stopped from outside (the parent went away): a normal end
 	}
 	return err
 }
@@ -293,4 +299,28 @@ func (c *capturing) CommInfo(target string) map[string]string {
 		return cb.CommInfo(target)
 	}
 	return nil
+}
+
+// watchParent ends the kernel when the process that started it is gone:
+// jupyter_client names itself in JPY_PARENT_PID (as ipykernel's parent
+// poller reads it), and a kernel must not outlive its notebook server.
+func watchParent(ctx context.Context, cancel context.CancelFunc) {
+	want, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	if err != nil || want <= 1 {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != want {
+				slog.Info("parent process gone; stopping", "parent", want)
+				cancel()
+				return
+			}
+		}
+	}
 }

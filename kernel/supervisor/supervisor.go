@@ -131,7 +131,7 @@ type Kernel struct {
 	crashes  int                // deaths since the last successful execute
 	queue    []*jupyter.Message // sent while restarting
 	waiters  map[string]chan *jupyter.Message
-	intrGen  int
+	armed    string // msg_id of the running request an interrupt is timing
 	restarts int // every restart, for tests and the server's status
 }
 
@@ -247,6 +247,10 @@ func (k *Kernel) sendLocked(m *jupyter.Message) error {
 	if err := k.p.tr.Send(m); err != nil {
 		// The process is going away; its exit is handled by the waiter.
 		return fmt.Errorf("send %s to kernel: %w", m.Header.MsgType, err)
+	}
+	if m.Channel == jupyter.Control && m.Header.MsgType == "interrupt_request" {
+		// A client's own interrupt escalates like Interrupt.
+		k.armLocked()
 	}
 	return nil
 }
@@ -545,25 +549,32 @@ func (k *Kernel) onExit(p *proc) {
 
 // Interrupt asks the kernel to stop the running cell (interrupt_request on
 // control). If that cell is still running after Options.InterruptGrace, the
-// kernel is restarted and the cell gets an error saying so.
+// kernel is restarted and the cell gets an error saying so. An
+// interrupt_request a client sends through Send is timed the same way.
 func (k *Kernel) Interrupt() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.state != Idle && k.state != Busy {
 		return
 	}
-	p, running := k.p, k.running
-	k.intrGen++
-	gen := k.intrGen
-	if err := p.tr.Send(k.synth(jupyter.Control, "interrupt_request", nil, nil)); err != nil {
+	if err := k.p.tr.Send(k.synth(jupyter.Control, "interrupt_request", nil, nil)); err != nil {
 		k.log.Info("interrupt", "err", err)
 	}
-	if running == "" {
+	k.armLocked()
+}
+
+// armLocked starts the grace period of an interrupt: if the cell running
+// now still runs when it ends, the kernel is restarted. Further interrupts
+// of the same cell do not push the deadline back.
+func (k *Kernel) armLocked() {
+	p, running := k.p, k.running
+	if running == "" || k.armed == running {
 		return
 	}
+	k.armed = running
 	time.AfterFunc(k.opts.InterruptGrace, func() {
 		k.mu.Lock()
-		if k.p != p || k.running != running || k.intrGen != gen || k.state == Stopped {
+		if k.p != p || k.running != running || k.state == Stopped {
 			k.mu.Unlock()
 			return
 		}

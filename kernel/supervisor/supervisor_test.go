@@ -360,3 +360,42 @@ func TestKernel_Shutdown(t *testing.T) {
 	}
 	_ = json.Valid
 }
+
+// A client's own interrupt_request (sent through Send on control) is timed
+// like Interrupt: the stuck cell escalates to a restart.
+func TestKernel_ClientInterruptEscalates(t *testing.T) {
+	k := startFake(t, Options{InterruptGrace: 300 * time.Millisecond})
+	c := newTab(t, k)
+	req := c.execute("sleep")
+	time.Sleep(100 * time.Millisecond)
+	m, _ := jupyter.NewMessage(jupyter.Control, "interrupt_request", nil, c.sess, nil)
+	if err := k.Send(m); err != nil {
+		t.Fatal(err)
+	}
+	r := c.wait(req, 10*time.Second)
+	if r.reply.Ename != "KernelRestarted" {
+		t.Fatalf("reply: %+v", r)
+	}
+}
+
+// BenchmarkKernel_RoundTrip measures the notebook server's path: an
+// execute_request through the supervisor and the stdio link to a kernel
+// process (the fake backend answers at once) until its idle status.
+func BenchmarkKernel_RoundTrip(b *testing.B) {
+	t := &testing.T{}
+	k := startFake(t, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer k.Shutdown(context.Background())
+	ch, cancel := k.Subscribe()
+	defer cancel()
+	for b.Loop() {
+		m, _ := jupyter.NewMessage(jupyter.Shell, "execute_request", nil, "bench", jupyter.ExecuteRequest{Code: "count"})
+		if err := k.Send(m); err != nil {
+			b.Fatal(err)
+		}
+		for r := range ch {
+			if r.ParentID() == m.Header.MsgID && r.Header.MsgType == "status" && strings.Contains(string(r.Content), "idle") {
+				break
+			}
+		}
+	}
+}
