@@ -306,7 +306,9 @@ func (c *capturing) CommInfo(target string) map[string]string {
 // poller reads it), and a kernel must not outlive its notebook server.
 func watchParent(ctx context.Context, cancel context.CancelFunc) {
 	want, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
-	if err != nil || want <= 1 {
+	if err != nil || want <= 1 || os.Getppid() != want {
+		// Not set, or inherited from some other Jupyter process further up
+		// (a server started from a Jupyter terminal): not ours to watch.
 		return
 	}
 	t := time.NewTicker(time.Second)
