@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"image"
 	"image/color"
 	"os"
@@ -39,6 +40,9 @@ type Options struct {
 	Width, Height float64
 	// DPI is the resolution of PNG output (default 100).
 	DPI int
+	// LogY draws the y axis on a log scale (losses spanning decades);
+	// values <= 0 cannot be shown on it.
+	LogY bool
 	// Format is what the notebook gets: "svg" or "png". "" chooses by
 	// density: SVG, or PNG when the chart draws more than DenseMarkers
 	// markers or DenseVertices line vertices.
@@ -69,13 +73,14 @@ type Chart struct {
 	markers  int // markers drawn
 	vertices int // line vertices drawn
 	series   int // line series added (for colours)
+	ylo      float64 // least finite y of the lines, for LogY; NaN if none
 	o        Options
 }
 
 func newChart(kind string) *Chart {
 	p := plot.New()
 	style(p)
-	return &Chart{p: p, kind: kind, o: Options{Width: defaultWidth, Height: defaultHeight, DPI: defaultDPI}}
+	return &Chart{p: p, kind: kind, ylo: math.NaN(), o: Options{Width: defaultWidth, Height: defaultHeight, DPI: defaultDPI}}
 }
 
 // style applies the house defaults: readable font sizes, light grid.
@@ -119,6 +124,19 @@ func (c *Chart) With(o Options) *Chart {
 	}
 	if o.DPI > 0 {
 		c.o.DPI = o.DPI
+	}
+	if o.LogY {
+		if c.ylo > 0 {
+			c.p.Y.Min = math.Min(c.p.Y.Min, c.ylo)
+			if c.p.Y.Min <= 0 {
+				c.p.Y.Min = c.ylo
+			}
+		}
+		if c.p.Y.Min <= 0 {
+			fail("log y axis: the data reach %g (want > 0)", c.p.Y.Min)
+		}
+		c.p.Y.Scale = plot.LogScale{}
+		c.p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	switch o.Format {
 	case "":

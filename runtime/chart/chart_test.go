@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/cmpimg"
 )
 
@@ -162,6 +163,18 @@ func TestChart_With(t *testing.T) {
 		}
 	}
 	mustPanic(t, "format \"gif\"", func() { c.With(Options{Format: "gif"}) })
+}
+
+func TestChart_LogY(t *testing.T) {
+	c := Loss(lossHistory(50, true)).With(Options{LogY: true})
+	if _, ok := c.p.Y.Scale.(plot.LogScale); !ok {
+		t.Errorf("y scale got: %T want: plot.LogScale", c.p.Y.Scale)
+	}
+	if c.p.Y.Min <= 0 {
+		t.Errorf("y min got: %g want > 0", c.p.Y.Min)
+	}
+	c.SVG() // renders
+	mustPanic(t, "log y axis", func() { Line(nil, []float64{-1, 1}).With(Options{LogY: true}) })
 }
 
 func TestChart_Descriptions(t *testing.T) {

@@ -70,6 +70,11 @@ func (c *Chart) addLine(name string, x, y []float64, colorIdx int, dashed bool) 
 		sty.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 	}
 	var first plot.Thumbnailer
+	for _, v := range y {
+		if finite(v) && (math.IsNaN(c.ylo) || v < c.ylo) {
+			c.ylo = v
+		}
+	}
 	for _, seg := range segments(x, y) {
 		l, err := plotter.NewLine(seg)
 		if err != nil {

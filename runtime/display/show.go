@@ -69,7 +69,10 @@ func current() (Sink, io.Writer, bool) {
 	return sink, output, outTTY
 }
 
-// Handle is a shown output that can be replaced in place.
+// Handle is a shown output that can be replaced in place. A cell whose
+// last expression is display.Show(v) has already shown v: the kernel shows
+// nothing more for the *Handle it returns (as IPython's display returns
+// None).
 type Handle struct {
 	id string
 }
