@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
-	"math"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,9 +70,9 @@ type Chart struct {
 	p        *plot.Plot
 	kind     string
 	desc     string
-	markers  int // markers drawn
-	vertices int // line vertices drawn
-	series   int // line series added (for colours)
+	markers  int     // markers drawn
+	vertices int     // line vertices drawn
+	series   int     // line series added (for colours)
 	ylo      float64 // least finite y of the lines, for LogY; NaN if none
 	o        Options
 }
