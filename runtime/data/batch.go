@@ -22,10 +22,29 @@ func (ds *Dataset) matrix32() []float32 {
 	}
 	f := len(num)
 	out := make([]float32, len(s.rows)*f)
+	if f > 0 && num[0].blk != nil && num[0].blk.nf == f {
+		whole := true
+		for j, c := range num {
+			whole = whole && c.blk == num[0].blk && c.bj == j
+		}
+		if whole {
+			d := num[0].blk.data
+			for i, r := range s.rows {
+				copy(out[i*f:(i+1)*f], d[r*f:(r+1)*f])
+			}
+			return out
+		}
+	}
 	for j, c := range num {
 		if c.f32 != nil {
 			for i, r := range s.rows {
 				out[i*f+j] = c.f32[r]
+			}
+			continue
+		}
+		if c.blk != nil {
+			for i, r := range s.rows {
+				out[i*f+j] = c.blk.data[r*c.blk.nf+c.bj]
 			}
 			continue
 		}

@@ -121,6 +121,13 @@ func (ds *Dataset) Replay(cs []Change) (orphans []Change, err error) {
 			}
 			if !copied[c.Field] {
 				nc := *t.cols[j]
+				if nc.blk != nil { // take the column out of its block
+					nc.f32 = make([]float32, len(t.keys))
+					for r := range nc.f32 {
+						nc.f32[r] = nc.blk.data[r*nc.blk.nf+nc.bj]
+					}
+					nc.blk = nil
+				}
 				nc.num = append([]float64(nil), nc.num...)
 				nc.f32 = append([]float32(nil), nc.f32...)
 				nc.codes = append([]int(nil), nc.codes...)

@@ -51,6 +51,8 @@ type column struct {
 	kind   Kind
 	num    []float64 // Numeric: one value per table row, NaN = missing
 	f32    []float32 // Numeric, instead of num for large image sets (half the memory)
+	blk    *block    // Numeric, instead of num: column bj of a row-major block
+	bj     int
 	codes  []int     // Categorical: level index per table row, -1 = missing
 	levels []string  // Categorical: level names
 	str    []string  // Text: one value per table row
@@ -63,7 +65,7 @@ func (c *column) cell(i int) string {
 		if math.IsNaN(v) {
 			return ""
 		}
-		if c.f32 != nil {
+		if c.f32 != nil || c.blk != nil {
 			return strconv.FormatFloat(v, 'g', -1, 32)
 		}
 		return formatFloat(v)
@@ -76,8 +78,19 @@ func (c *column) cell(i int) string {
 	return c.str[i]
 }
 
+// block holds the numeric columns of an image set row-major, float32, so
+// that a batch of rows is a run of copies.
+type block struct {
+	data  []float32
+	nf    int
+	noNaN bool // no value is missing
+}
+
 // at returns the numeric value of table row i.
 func (c *column) at(i int) float64 {
+	if c.blk != nil {
+		return float64(c.blk.data[i*c.blk.nf+c.bj])
+	}
 	if c.f32 != nil {
 		return float64(c.f32[i])
 	}
@@ -445,7 +458,7 @@ func (ds *Dataset) DropMissing() *Dataset {
 rows:
 	for _, r := range s.rows {
 		for _, c := range s.t.cols {
-			if c.kind == Numeric && math.IsNaN(c.at(r)) {
+			if c.kind == Numeric && (c.blk == nil || !c.blk.noNaN) && math.IsNaN(c.at(r)) {
 				continue rows
 			}
 		}

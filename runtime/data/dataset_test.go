@@ -498,6 +498,19 @@ func TestFashionMNIST(t *testing.T) {
 		if got := te.Keys(); !reflect.DeepEqual(got, []string{"test-0", "test-1"}) {
 			t.Errorf("test keys: %v", got)
 		}
+		// An edit takes the pixel out of the row-major block.
+		if _, err := tr.Replay([]Change{{Op: Edit, Key: "train-1", Field: "p1", Value: "0.5"}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := tr.Column("p1"); got[0] != 1 || got[1] != 0.5 || tr.X().Data()[6+1] != 0.5 || tr.X().Data()[6+2] != float32(3)/255 {
+			t.Errorf("edited pixel: column %v, X %v", got, tr.X().Data()[6:12])
+		}
+		if tr.Base().Column("p1")[1] != float64(float32(2)/255) {
+			t.Errorf("edit changed the base block")
+		}
+		if got := MinMax(te).Apply(te).Row(1); got[0] != 0 || got[3] != 1 {
+			t.Errorf("min-max scaled test image: %v", got)
+		}
 		raw, _ := FashionMNIST(Fashion{Dir: dir, Raw: true, Limit: 2})
 		if raw.Len() != 2 || raw.Row(1)[5] != 6 {
 			t.Errorf("raw/limit: %d rows, %v", raw.Len(), raw.Row(1))

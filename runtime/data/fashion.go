@@ -157,9 +157,10 @@ func ReadIDX(images, labels io.Reader, opt IDX) (*Dataset, error) {
 		t.keys[i] = fmt.Sprintf("%s-%d", name, i)
 	}
 	width := len(fmt.Sprint(f - 1))
+	blk := &block{data: make([]float32, n*f), nf: f, noNaN: true}
 	cols := make([]*column, f)
 	for j := range cols {
-		cols[j] = &column{name: fmt.Sprintf("p%0*d", width, j), kind: Numeric, f32: make([]float32, n)}
+		cols[j] = &column{name: fmt.Sprintf("p%0*d", width, j), kind: Numeric, blk: blk, bj: j}
 	}
 	scale := float32(255)
 	if opt.Raw {
@@ -174,8 +175,9 @@ func ReadIDX(images, labels io.Reader, opt IDX) (*Dataset, error) {
 		if _, err := io.ReadFull(br, buf); err != nil {
 			return nil, fmt.Errorf("read idx image %d: %w", i, err)
 		}
+		row := blk.data[i*f : (i+1)*f]
 		for j, v := range buf {
-			cols[j].f32[i] = float32(v) / scale
+			row[j] = float32(v) / scale
 		}
 	}
 	t.cols = cols

@@ -128,7 +128,7 @@ func (t *table) withNumeric(num [][]float64, names []string) *table {
 		if c.kind == Numeric {
 			nc := *c
 			nc.num = num[k]
-			nc.f32 = nil
+			nc.f32, nc.blk = nil, nil
 			if names != nil {
 				nc.name = names[k]
 			}
