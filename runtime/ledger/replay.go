@@ -107,13 +107,6 @@ type slotKey struct {
 //   - Events on keys not in opts.Keys are orphans (State.Orphans).
 func Replay(events []Event, opts ReplayOptions) *State {
 	s := &State{Dataset: opts.Dataset, Version: opts.Version, rows: map[string]*Row{}}
-	var present map[string]bool
-	if opts.Keys != nil {
-		present = make(map[string]bool, len(opts.Keys))
-		for _, k := range opts.Keys {
-			present[k] = true
-		}
-	}
 	evs := make([]Event, 0, len(events))
 	byID := map[string]int{}
 	for _, e := range events {
@@ -132,6 +125,22 @@ func Replay(events []Event, opts ReplayOptions) *State {
 		evs = append(evs, e)
 	}
 	s.Events = len(evs)
+
+	// present holds the events' keys, true for those in opts.Keys: a map of
+	// the (few) keys events touch, probed once per row, is much cheaper
+	// than a map of a million rows.
+	var present map[string]bool
+	if opts.Keys != nil {
+		present = map[string]bool{}
+		for _, e := range evs {
+			present[e.RowKey] = false
+		}
+		for _, k := range opts.Keys {
+			if _, ok := present[k]; ok {
+				present[k] = true
+			}
+		}
+	}
 
 	// Undos only name earlier events, so one backward pass decides which
 	// events are active: an event is active unless an active undo names it.
