@@ -494,7 +494,8 @@ export class NotebookPage implements CellHost {
   // ---- command mode keys ------------------------------------------------------
 
   private commandKey(e: KeyboardEvent): void {
-    if (this.mode === "edit" && (e.target as HTMLElement).closest(".cm-editor")) return;
+    // Keys typed in an editor belong to it (its keymap handles Esc, Shift+Enter...).
+    if ((e.target as HTMLElement).closest(".cm-editor")) return;
     if ((e.target as HTMLElement).closest("input, select, textarea, button, dialog, iframe")) return;
     const k = e.key;
     const mod = e.ctrlKey || e.metaKey;
