@@ -59,6 +59,15 @@ func (ci ConnectionInfo) endpoint(port int) string {
 	return "tcp://" + net.JoinHostPort(ci.IP, strconv.Itoa(port))
 }
 
+// listenEndpoint is endpoint through the buffered transports of zmqnet.go.
+func (ci ConnectionInfo) listenEndpoint(port int) string {
+	registerTransports()
+	if ci.Transport == "ipc" {
+		return bufIPC + "://" + ci.IP + "-" + strconv.Itoa(port)
+	}
+	return bufTCP + "://" + net.JoinHostPort(ci.IP, strconv.Itoa(port))
+}
+
 // ZMQ is the Jupyter ZMQ Transport of a kernel: shell and control ROUTER
 // sockets, an iopub PUB socket, a stdin ROUTER socket and a heartbeat REP
 // socket that echoes, bound to the ports of a connection file.
@@ -102,7 +111,7 @@ func NewZMQ(ci ConnectionInfo, log *slog.Logger) (*ZMQ, error) {
 		name string
 	}{{z.shell, ci.ShellPort, "shell"}, {z.control, ci.ControlPort, "control"}, {z.iopub, ci.IOPubPort, "iopub"},
 		{z.stdin, ci.StdinPort, "stdin"}, {z.hb, ci.HBPort, "heartbeat"}} {
-		if err := b.s.Listen(ci.endpoint(b.port)); err != nil {
+		if err := b.s.Listen(ci.listenEndpoint(b.port)); err != nil {
 			z.Close()
 			return nil, fmt.Errorf("bind %s socket: %w", b.name, err)
 		}

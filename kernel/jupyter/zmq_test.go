@@ -99,21 +99,35 @@ func TestZMQ(t *testing.T) {
 	if reply.Header.MsgType != "kernel_info_reply" || reply.ParentID() != req.Header.MsgID {
 		t.Fatalf("reply %s to %s, want kernel_info_reply to %s", reply.Header.MsgType, reply.ParentID(), req.Header.MsgID)
 	}
-	// iopub carries status messages under a kernel.<id>.status topic.
+	// iopub carries status messages under a kernel.<id>.status topic. PUB
+	// drops messages until the subscription has gone through, so ask again
+	// until one arrives (as jupyter_client's wait_for_ready does).
+	status := make(chan *Message, 1)
+	go func() {
+		for {
+			m, err := sub.Recv()
+			if err != nil {
+				return
+			}
+			if pm, err := codec.Decode(m.Frames); err == nil && pm.Header.MsgType == "status" && pm.ParentHeader != nil {
+				status <- pm
+				return
+			} else if err != nil {
+				t.Errorf("decode iopub: %v", err)
+			}
+		}
+	}()
 	for {
-		m, err := sub.Recv()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pm, err := codec.Decode(m.Frames)
-		if err != nil {
-			t.Fatalf("decode iopub: %v", err)
-		}
-		if pm.ParentID() == req.Header.MsgID {
-			if len(pm.Identities) != 1 || pm.Header.MsgType != "status" {
+		select {
+		case pm := <-status:
+			if len(pm.Identities) != 1 || !strings.HasPrefix(string(pm.Identities[0]), "kernel.") {
 				t.Errorf("iopub %s with identities %q", pm.Header.MsgType, pm.Identities)
 			}
-			break
+			return
+		case <-time.After(50 * time.Millisecond):
+			send(codec)
+		case <-ctx.Done():
+			t.Fatal("no iopub status")
 		}
 	}
 }

@@ -1,0 +1,68 @@
+package jupyter
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"sync"
+
+	"github.com/go-zeromq/zmq4"
+	"github.com/go-zeromq/zmq4/transport"
+)
+
+// zmq4 reads each frame with two or three unbuffered reads (flags, length,
+// body): an execute round trip costs ~100 read system calls. The kernel's
+// sockets listen through these transports instead, which are TCP and Unix
+// sockets with a buffered reader; what goes on the wire is the same, so
+// Jupyter clients see plain ZMTP over TCP or IPC.
+const (
+	bufTCP = "tandem+tcp"
+	bufIPC = "tandem+ipc"
+)
+
+var registerOnce sync.Once
+
+func registerTransports() {
+	registerOnce.Do(func() {
+		_ = zmq4.RegisterTransport(bufTCP, bufTransport{transport.New("tcp"), "tcp"})
+		_ = zmq4.RegisterTransport(bufIPC, bufTransport{transport.New("unix"), "unix"})
+	})
+}
+
+type bufTransport struct {
+	transport.Transport
+	network string
+}
+
+func (t bufTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
+	l, err := net.Listen(t.network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return bufListener{l}, nil
+}
+
+func (t bufTransport) Dial(ctx context.Context, d transport.Dialer, addr string) (net.Conn, error) {
+	c, err := d.DialContext(ctx, t.network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return &bufConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+}
+
+type bufListener struct{ net.Listener }
+
+func (l bufListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &bufConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+}
+
+type bufConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufConn) Read(p []byte) (int, error) { return c.r.Read(p) }
