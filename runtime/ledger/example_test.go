@@ -117,3 +117,21 @@ func ExampleReadEvents() {
 	// 12 <nil>
 	// relabel row-3 7 → 1 by ann
 }
+
+func ExampleState_Overrides() {
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	e := ledger.Event{Dataset: "iris", DatasetVersion: "v1", Author: "ann", Source: ledger.Human, Time: t0}
+	relabel, edit, exclude := e, e, e
+	relabel.ID, relabel.RowKey, relabel.Kind, relabel.Old, relabel.New = "e1", "r7", ledger.Relabel, "setosa", "virginica"
+	edit.ID, edit.RowKey, edit.Kind, edit.Field, edit.New = "e2", "r9", ledger.Edit, "petal_width", "1.8"
+	exclude.ID, exclude.RowKey, exclude.Kind = "e3", "r9", ledger.Exclude
+
+	st := ledger.Replay([]ledger.Event{relabel, edit, exclude}, ledger.ReplayOptions{Dataset: "iris"})
+	for _, o := range st.Overrides() {
+		fmt.Printf("%s %s %s %q\n", o.Kind, o.Key, o.Field, o.Value)
+	}
+	// Output:
+	// relabel r7  "virginica"
+	// edit r9 petal_width "1.8"
+	// exclude r9  ""
+}

@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// Excluded is the category Agreement gives a row its annotator excluded.
-const Excluded = "(excluded)"
+// ExcludedCategory is the category Kappa gives a row its annotator excluded.
+const ExcludedCategory = "(excluded)"
 
 // Agreement is Cohen's kappa between two annotators on the rows both
 // reviewed.
@@ -29,7 +29,7 @@ func (a Agreement) String() string {
 
 // Kappa computes Cohen's kappa between authors a and b over events (one
 // dataset's, in ledger order). An author's decision on a row is the label of
-// their last relabel in effect there, or Excluded if their last exclude or
+// their last relabel in effect there, or ExcludedCategory if their last exclude or
 // include in effect is an exclude; undone events do not count. Accepting a
 // suggested label is a relabel whose New equals Old. Rows only one of them
 // decided are left out.
@@ -82,7 +82,7 @@ func decision(applied []Event, author string) (string, bool) {
 		}
 	}
 	if excluded {
-		return Excluded, true
+		return ExcludedCategory, true
 	}
 	return label, hasLabel
 }
