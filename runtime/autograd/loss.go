@@ -18,9 +18,8 @@ func SoftmaxCrossEntropy(logits *Var, targets []int) *Var {
 	if len(shape) != 2 || shape[0] != len(targets) {
 		panic(tensor.Error{Msg: fmt.Sprintf("autograd: SoftmaxCrossEntropy: logits %v and %d targets", shape, len(targets))})
 	}
-	n, c := shape[0], shape[1]
 	node := ceNodeFor(logits)
-	node.out.Value.Data()[0] = softmaxCE(logits.Value.Data(), targets, node.grad.Data(), n, c)
+	node.out.Value.Data()[0] = tensor.SoftmaxCrossEntropy(logits.Value, targets, node.grad)
 	node.out.Link(append(node.ps[:0], logits), node.back)
 	return node.out
 }
@@ -55,37 +54,6 @@ func ceNodeFor(logits *Var) *ceNode {
 	n.back = n.backward
 	ceLast = n
 	return n
-}
-
-// softmaxCE writes (softmax − onehot)/n into g and returns the mean loss.
-func softmaxCE(x []float32, targets []int, g []float32, n, c int) float32 {
-	var total float64
-	inv := 1 / float32(n)
-	for i := 0; i < n; i++ {
-		row := x[i*c : i*c+c]
-		gr := g[i*c : i*c+c]
-		t := targets[i]
-		if t < 0 || t >= c {
-			panic(tensor.Error{Msg: fmt.Sprintf("autograd: SoftmaxCrossEntropy: target %d of row %d out of range for %d classes", t, i, c)})
-		}
-		m := row[0]
-		for _, v := range row[1:] {
-			m = max(m, v)
-		}
-		var s float64
-		for j, v := range row {
-			e := math.Exp(float64(v - m))
-			gr[j] = float32(e)
-			s += e
-		}
-		total += math.Log(s) - float64(row[t]-m)
-		is := inv / float32(s)
-		for j := range gr {
-			gr[j] *= is
-		}
-		gr[t] -= inv
-	}
-	return float32(total / float64(n))
 }
 
 // MSE returns the mean of (pred − target)² over all elements.

@@ -206,3 +206,13 @@ func topo(v *Var, gen uint64, order []*Var) []*Var {
 	}
 	return append(order, v)
 }
+
+// HTML renders v's value as a table for notebooks, noting when it requires
+// a gradient.
+func (v *Var) HTML() string {
+	h := v.Value.HTML()
+	if v.RequiresGrad {
+		h += `<div style="font-size:smaller;color:#666">requires grad</div>`
+	}
+	return h
+}

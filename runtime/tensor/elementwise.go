@@ -366,7 +366,7 @@ func unaryInto(op unOp, dst, a *Tensor) {
 	switch op {
 	case opExp:
 		for i, v := range x {
-			d[i] = float32(math.Exp(float64(v)))
+			d[i] = expf(v)
 		}
 	case opLog:
 		for i, v := range x {
@@ -406,10 +406,10 @@ func unaryInto(op unOp, dst, a *Tensor) {
 // sigmoid is 1/(1+e^−x), computed without overflow for either sign.
 func sigmoid(v float32) float32 {
 	if v >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(v))))
+		return 1 / (1 + expf(-v))
 	}
-	e := math.Exp(float64(v))
-	return float32(e / (1 + e))
+	e := expf(v)
+	return e / (1 + e)
 }
 
 // Exp returns e^a elementwise.

@@ -377,30 +377,47 @@ func microKernelGo(mr, nr, k int, a, b, c []float32, ldc int, acc bool) {
 
 // gemmSmall handles products too small to repay packing.
 func gemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
-	for i := 0; i < m; i++ {
-		crow := c[i*ldc : i*ldc+n]
-		if !acc {
-			clear(crow)
+	if !acc {
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
 		}
-		switch {
-		case !transB:
-			for p := 0; p < k; p++ {
-				var aip float32
-				if transA {
-					aip = a[p*lda+i]
-				} else {
-					aip = a[i*lda+p]
+	}
+	switch {
+	case transA && !transB:
+		// C += Aᵀ·B as a sum of k outer products of A's and B's rows: both
+		// read contiguously (the weight gradient Xᵀ·G of a tiny model).
+		for p := 0; p < k; p++ {
+			arow := a[p*lda : p*lda+m]
+			brow := b[p*ldb : p*ldb+n]
+			for i, av := range arow {
+				av *= alpha
+				if av == 0 {
+					continue
 				}
-				aip *= alpha
-				if aip == 0 {
+				crow := c[i*ldc : i*ldc+n]
+				for j, bv := range brow {
+					crow[j] += av * bv
+				}
+			}
+		}
+	case !transB:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
+			arow := a[i*lda : i*lda+k]
+			for p, av := range arow {
+				av *= alpha
+				if av == 0 {
 					continue
 				}
 				brow := b[p*ldb : p*ldb+n]
-				for j, v := range brow {
-					crow[j] += aip * v
+				for j, bv := range brow {
+					crow[j] += av * bv
 				}
 			}
-		default:
+		}
+	default:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
 			for j := 0; j < n; j++ {
 				brow := b[j*ldb : j*ldb+k]
 				var s float32

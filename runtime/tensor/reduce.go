@@ -200,7 +200,7 @@ func (t *Tensor) softmax(op string, a *Tensor, axis int, logs bool) {
 			}
 			var s float64
 			for k := 0; k < n; k++ {
-				e := math.Exp(float64(a.data[base+k*inner] - m))
+				e := float64(expf(a.data[base+k*inner] - m))
 				s += e
 				if !logs {
 					t.data[base+k*inner] = float32(e)

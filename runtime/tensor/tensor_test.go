@@ -143,3 +143,22 @@ func TestTensor_String(t *testing.T) {
 		t.Errorf("HTML lacks table, shape or elision: %.200s", h)
 	}
 }
+
+func TestExpf(t *testing.T) {
+	// Against math.Exp over the whole useful range; 4 ulp (2^-21 relative)
+	// is the budget for Cephes' polynomial plus float32 rounding.
+	worst := 0.0
+	for x := -87.0; x < 88.7; x += 0.00731 {
+		got := float64(expf(float32(x)))
+		want := math.Exp(float64(float32(x)))
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst = rel
+		}
+	}
+	if worst > 4.8e-7 {
+		t.Errorf("expf worst relative error %g > 4.8e-7", worst)
+	}
+	if !math.IsInf(float64(expf(100)), 1) || expf(-100) != 0 || expf(0) != 1 {
+		t.Errorf("expf edges: %v %v %v", expf(100), expf(-100), expf(0))
+	}
+}
