@@ -78,6 +78,19 @@ func (c *column) cell(i int) string {
 	return c.str[i]
 }
 
+// show renders the cell of table row i for display: numbers with at most
+// 6 significant digits.
+func (c *column) show(i int) string {
+	if c.kind != Numeric {
+		return c.cell(i)
+	}
+	v := c.at(i)
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
 // block holds the numeric columns of an image set row-major, float32, so
 // that a batch of rows is a run of copies.
 type block struct {

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 )
 
@@ -76,7 +77,7 @@ func (ds *Dataset) grid() (head []string, rows [][]string, more int) {
 			if k == elide {
 				row = append(row, "…")
 			}
-			row = append(row, cols[j].cell(r))
+			row = append(row, cols[j].show(r))
 		}
 		if s.t.label != "" {
 			v := ""
@@ -86,7 +87,7 @@ func (ds *Dataset) grid() (head []string, rows [][]string, more int) {
 			row = append(row, v)
 		}
 		if s.t.target != "" {
-			row = append(row, formatFloat(s.t.tv[r]))
+			row = append(row, strconv.FormatFloat(s.t.tv[r], 'g', 6, 64))
 		}
 		rows = append(rows, row)
 	}
