@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -750,5 +752,31 @@ func TestNew(t *testing.T) {
 				t.Errorf("got %q want %q", msg, test.want)
 			}
 		})
+	}
+}
+
+func TestDataset_Image(t *testing.T) {
+	ds := Digits()
+	im := ds.Image(0)
+	if im.Width != 8 || im.Label != "0" || im.Key != ds.Keys()[0] {
+		t.Fatalf("image: %v", im)
+	}
+	dec, err := png.Decode(bytes.NewReader(im.PNG()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := dec.Bounds(); b.Dx() != 112 || b.Dy() != 112 {
+		t.Errorf("bounds %v", b)
+	}
+	// Pixel (0,0) of digit 0 is 0 (white); (3,1) — row 1, column 3 — is 15 of 16 (near black).
+	grey := func(x, y int) uint8 { return color.GrayModel.Convert(dec.At(x*14+7, y*14+7)).(color.Gray).Y }
+	if grey(0, 0) != 255 || grey(3, 1) > 20 {
+		t.Errorf("pixels: %d %d", grey(0, 0), grey(3, 1))
+	}
+	if !strings.Contains(im.HTML(), "data:image/png;base64,") {
+		t.Errorf("HTML")
+	}
+	if msg := panicMsg(t, func() { Blobs(Gen{Features: 3}).Image(0) }); !strings.Contains(msg, "not the pixels of a square image") {
+		t.Errorf("3-feature image: %q", msg)
 	}
 }

@@ -197,3 +197,10 @@ func ExampleReadIDX() {
 	fmt.Println(err, ds.Features(), ds.Row(0), ds.LabelStrings())
 	// Output: <nil> [p0 p1 p2 p3] [0 0.20000000298023224 0.4000000059604645 1] [7]
 }
+
+func ExampleDataset_Image() {
+	ds := data.Digits()
+	im := ds.Image(0) // renders as a picture in a notebook (PNG, HTML)
+	fmt.Println(im)
+	// Output: image 8×8, label "0", key 14c86f38bd2d42e8
+}
