@@ -3,10 +3,13 @@ package ledger
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"time"
 )
 
 // RecordVersion is the version of the event record WriteEvents writes. Every
@@ -74,4 +77,27 @@ func ReadEvents(r io.Reader) ([]Event, error) {
 			return events, nil
 		}
 	}
+}
+
+// eventColumns are the columns of WriteEventsCSV, named as the JSON members.
+var eventColumns = []string{"seq", "id", "dataset", "dataset_version", "row_key", "kind", "field", "old", "new",
+	"author", "source", "reason", "time", "model_version", "undo_of"}
+
+// WriteEventsCSV writes events as CSV, one row per event with a header:
+// seq, id, dataset, dataset_version, row_key, kind, field, old, new, author,
+// source, reason, time (RFC 3339, UTC), model_version, undo_of. It is the
+// corrections log for a spreadsheet; WriteEvents is the form read back.
+func WriteEventsCSV(w io.Writer, events []Event) error {
+	cw := csv.NewWriter(w)
+	cw.Write(eventColumns)
+	for _, e := range events {
+		cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.ID, e.Dataset, e.DatasetVersion, e.RowKey, string(e.Kind),
+			e.Field, e.Old, e.New, e.Author, string(e.Source), e.Reason, e.Time.UTC().Format(time.RFC3339Nano),
+			e.ModelVersion, e.UndoOf})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write events csv: %w", err)
+	}
+	return nil
 }
