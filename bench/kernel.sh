@@ -2,7 +2,8 @@
 # Kernel latency beside the anchors, through jupyter_client (Debian's python3):
 # execute `1+1` round trip (request → status idle), start → ready, completion
 # reply. Tandem and each installed anchor (ipykernel; GoNB when its kernelspec
-# is installed) are measured alternately, ROUNDS times. Prints one JSON sample
+# is installed) are measured alternately, ROUNDS times, together with the
+# harness's floor: bench/kernel_null.py, a pyzmq kernel that does nothing. Prints one JSON sample
 # per figure, implementation and round (the format of internal/cmd/benchreport)
 # on stdout, and a readable line per measurement on stderr.
 #   ROUNDS=3 CALLS=200 STARTS=5 bash bench/kernel.sh
@@ -25,23 +26,30 @@ bin/tandem kernelspec install --prefix "$tmp/prefix" >/dev/null || exit 1
 export JUPYTER_PATH="$tmp/prefix/share/jupyter"
 export JUPYTER_RUNTIME_DIR="$tmp/runtime"
 
-kernels="tandem"
+# The floor: a do-nothing pyzmq kernel, i.e. what jupyter_client itself costs.
+mkdir -p "$JUPYTER_PATH/kernels/tandem-bench-null"
+printf '{"argv": ["%s", "%s", "{connection_file}"], "display_name": "null", "language": "null"}\n' \
+	"$PY" "$PWD/bench/kernel_null.py" >"$JUPYTER_PATH/kernels/tandem-bench-null/kernel.json"
+
+kernels="tandem tandem-bench-null"
 if "$PY" -c 'import ipykernel' 2>/dev/null; then kernels="$kernels python3"; else
 	echo "MISSING ipykernel: python3-ipykernel is not installed"; fi
 specs=$("$PY" -m jupyter_client.kernelspecapp list 2>/dev/null || true)
 if grep -qw gonb <<<"$specs"; then kernels="$kernels gonb"; else echo "MISSING gonb: no gonb kernelspec (see shared anchors README)"; fi
 echo "MISSING gophernotes: v0.7.5 panics at start on Go 1.26 and no newer release is served"
 
-impl_of() { case $1 in python3) echo ipykernel ;; *) echo "$1" ;; esac; }
+impl_of() { case $1 in python3) echo ipykernel ;; tandem-bench-null) echo "client floor (null pyzmq kernel)" ;; *) echo "$1" ;; esac; }
 
 for round in $(seq "$ROUNDS"); do
 	for k in $kernels; do
 		calls=$CALLS starts=$STARTS
 		# GoNB compiles every cell (~140 ms): fewer calls keep the run short.
 		[ "$k" = gonb ] && calls=$((CALLS / 10 > 10 ? CALLS / 10 : 10)) && starts=$((STARTS > 3 ? 3 : STARTS))
+		extra=()
+		[ "$k" = tandem-bench-null ] && extra=(--complete x)
 		out="$tmp/$k-$round.json"
 		before=$(pgrep -x gopls | sort)
-		if ! "$PY" bench/kernel_latency.py "$k" --calls "$calls" --starts "$starts" --json "$out" >&2; then
+		if ! "$PY" bench/kernel_latency.py "$k" --calls "$calls" --starts "$starts" "${extra[@]}" --json "$out" >&2; then
 			echo "# $k round $round reported errors: $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["errors"][:2])' "$out" 2>/dev/null | head -c 400)" >&2
 		fi
 		# GoNB leaves a gopls daemon per kernel start: stop the ones this run started.
