@@ -204,3 +204,36 @@ func ExampleDataset_Image() {
 	fmt.Println(im)
 	// Output: image 8×8, label "0", key 14c86f38bd2d42e8
 }
+
+func ExampleDataset_Folds() {
+	ds := data.Iris()
+	folds := ds.Folds(5, 1) // stratified: each fold has 10 rows of each class
+	n := make([]int, 5)
+	for _, f := range folds {
+		n[f]++
+	}
+	fmt.Println(n)
+	// Output: [30 30 30 30 30]
+}
+
+func ExampleDataset_Holdout() {
+	ds := data.Iris()
+	tr, te := ds.Split(0.8, 1)
+	fit, val := tr.Holdout(0.75, 2) // a validation set; tr still remembers the Split
+	fmt.Println(fit.Len(), val.Len(), ds.Test().Len() == te.Len())
+	// Output: 90 30 true
+}
+
+func ExampleDataset_DropMissing() {
+	ds := data.LoadCSV("testdata/people.csv", data.CSV{Label: "label", Key: "id"})
+	clean := ds.DropMissing() // rows with a missing age, height or label are left out
+	fmt.Println(ds.Len(), clean.Len(), clean.Keys())
+	// Output: 10 7 [p1 p4 p6 p7 p8 p9 p10]
+}
+
+func ExampleReport() {
+	ds, _ := data.ReadCSV(strings.NewReader("x,label\n1,a\nNA,b\nfive,a\n"), data.CSV{Label: "label", Kinds: map[string]data.Kind{"x": data.Numeric}})
+	r := ds.Report()
+	fmt.Println(r.Missing(), r.Invalid(), r.Columns[0].Examples[1])
+	// Output: 1 1 {4 8940a0ea85baf3d3 five true}
+}

@@ -104,3 +104,37 @@ func ExampleConfig_lossFunc() {
 	fmt.Println(h.Loss, h.Last().TrainLoss < 0.05)
 	// Output: custom loss true
 }
+
+func ExamplePredict() {
+	ds := data.Blobs(data.Gen{N: 90, Classes: 3, Seed: 1})
+	ds = data.Standardize(ds).Apply(ds)
+	nn.Seed(1)
+	m := nn.NewLinear(2, 3)
+	train.Fit(m, ds, train.Config{Epochs: 30, LR: 0.05, Quiet: true})
+	pred := train.Predict(m, ds)
+	right := 0
+	for i, y := range ds.Labels() {
+		if pred[i] == y {
+			right++
+		}
+	}
+	fmt.Println(right, "of", ds.Len())
+	// Output: 90 of 90
+}
+
+func ExampleOutput() {
+	nn.Seed(1)
+	m := nn.NewLinear(4, 3)
+	out := train.Output(m, data.Iris()) // raw outputs (logits), float32
+	fmt.Println(out.Shape())
+	// Output: [150 3]
+}
+
+func ExampleLast() {
+	// After an interrupt Fit panics (the kernel shows KeyboardInterrupt);
+	// the history so far is still there.
+	nn.Seed(1)
+	train.Fit(nn.NewLinear(4, 3), data.Iris(), train.Config{Epochs: 2, Quiet: true})
+	fmt.Println(train.Last().Len())
+	// Output: 2
+}

@@ -190,6 +190,13 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 		e.Duration = time.Since(start)
 		h.Epochs = append(h.Epochs, e)
 		if prog != nil {
+			if n, ok := prog.(noter); ok && tk.classes > 0 {
+				note := fmt.Sprintf("accuracy %.4f", e.TrainAccuracy)
+				if !math.IsNaN(e.ValidationAccuracy) {
+					note += fmt.Sprintf(", validation %.4f", e.ValidationAccuracy)
+				}
+				n.Note(note)
+			}
 			prog.Epoch(e.TrainLoss, e.ValidationLoss)
 		}
 		monitored := e.TrainLoss
@@ -319,6 +326,10 @@ func snapshot(params []*autograd.Var, dst []*tensor.Tensor) []*tensor.Tensor {
 	}
 	return dst
 }
+
+// noter is implemented by progress displays that show a line of text
+// (runtime/display's TrainingView): Fit puts the epoch's accuracy there.
+type noter interface{ Note(s string) }
 
 // setTraining switches m and the modules it contains between training
 // and evaluation mode (Dropout, BatchNorm).

@@ -396,3 +396,5 @@ func TestFit_Schedule(t *testing.T) {
 		t.Errorf("step norm %v with ClipNorm 0.001", math.Sqrt(d))
 	}
 }
+
+func irisForTest() *data.Dataset { return data.Iris() }

@@ -10,7 +10,8 @@ import (
 // (Step), after every epoch with its mean training loss and its validation
 // loss (NaN without validation), and at the end (Done, also after an
 // interrupt). runtime/display's TrainingView implements it as a progress
-// bar with a live loss curve.
+// bar with a live loss curve. A Progress that also has a Note(string)
+// method gets the epoch's accuracy as a line of text before each Epoch.
 type Progress interface {
 	Step()
 	Epoch(trainLoss, validationLoss float64)
