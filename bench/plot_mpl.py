@@ -36,6 +36,15 @@ def line1k(ax):
     ax.set_title("line 1k"); ax.set_xlabel("x"); ax.set_ylabel("y")
 
 
+L100 = np.arange(100000)
+L100Y = np.sin(L100 / 1000) + 0.1 * np.sin(L100)
+
+
+def line100k(ax):
+    ax.plot(L100, L100Y, lw=1.5, c="#0072B2")
+    ax.set_title("line 100k"); ax.set_xlabel("x"); ax.set_ylabel("y")
+
+
 IRIS_MEANS = [(1.46, 0.25), (4.26, 1.33), (5.55, 2.03)]
 IRIS_SDS = [(0.17, 0.1), (0.47, 0.2), (0.55, 0.27)]
 IRIS = [(m[0] + s[0] * rng.standard_normal(50), m[1] + s[1] * rng.standard_normal(50)) for m, s in zip(IRIS_MEANS, IRIS_SDS)]
@@ -161,7 +170,7 @@ def digits20():
 FIGURES = [  # name, format the notebook gets, draw
     ("scatter10k", "png", scatter10k), ("scatter10k", "svg", scatter10k),
     ("line1k", "png", line1k), ("line1k", "svg", line1k),
-    ("scatter-iris", "svg", scatter_iris), ("histogram10k", "svg", histogram10k),
+    ("line100k", "svg", line100k), ("scatter-iris", "svg", scatter_iris), ("histogram10k", "svg", histogram10k),
     ("bar10", "svg", bar10), ("boxplot5x200", "svg", boxplot5x200),
     ("confusion10", "svg", confusion10), ("loss100", "svg", loss100), ("roc", "svg", roc),
     ("boundary200", "svg", boundary200), ("descent30", "svg", descent30), ("digits20", "svg", None),

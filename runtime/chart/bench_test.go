@@ -19,6 +19,13 @@ var benchFigures = []struct {
 	{"scatter10k", "svg", benchScatter10k},
 	{"line1k", "png", benchLine1k},
 	{"line1k", "svg", benchLine1k},
+	{"line100k", "", func() *Chart {
+		y := make([]float64, 100000)
+		for i := range y {
+			y[i] = math.Sin(float64(i)/1000) + 0.1*math.Sin(float64(i))
+		}
+		return Line(nil, y).With(Options{Title: "line 100k"})
+	}},
 	{"scatter-iris", "", func() *Chart { return Scatter(newIrisLike(50), "petal_length", "petal_width") }},
 	{"histogram10k", "", func() *Chart { return Histogram(normals(10000, 5), 30) }},
 	{"bar10", "", func() *Chart {

@@ -88,7 +88,7 @@ func ExampleHeatmap() {
 	corr := [][]float64{{1, 0.87}, {0.87, 1}}
 	fmt.Println(chart.Heatmap(corr, []string{"length", "width"}, []string{"length", "width"}))
 	// Output:
-	// heatmap (2×2)
+	// heatmap (2×2, 0.87 to 1)
 }
 
 // history stands in for *train.History.

@@ -95,7 +95,7 @@ func heatmap(kind string, values [][]float64, rows, cols []string, format func(f
 		c.p.Y.Tick.Marker = indexTicks{n: nr, reverse: true}
 	}
 	c.p.X.Padding, c.p.Y.Padding = 0, 0
-	c.desc = fmt.Sprintf("%d×%d", nr, nc)
+	c.desc = fmt.Sprintf("%d×%d, %s to %s", nr, nc, format(cl.lo), format(cl.hi))
 	return c
 }
 
