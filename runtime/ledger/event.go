@@ -126,6 +126,9 @@ func (e Event) Validate() error {
 		return invalid(e.ID, "missing author")
 	case e.Time.IsZero():
 		return invalid(e.ID, "missing time")
+	case e.Time.UTC().Year() < 1 || e.Time.UTC().Year() > 9999:
+		// RFC 3339, the stored and wire form, has four-digit years.
+		return invalid(e.ID, "time %s out of range (years 1 to 9999)", e.Time.UTC().Format(time.RFC3339))
 	}
 	switch e.Source {
 	case Human, Code:

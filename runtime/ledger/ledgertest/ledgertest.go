@@ -132,6 +132,7 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 			{"MissingID", func(e *ledger.Event) { e.ID = "" }},
 			{"MissingAuthor", func(e *ledger.Event) { e.Author = "" }},
 			{"MissingTime", func(e *ledger.Event) { e.Time = time.Time{} }},
+			{"TimeOutOfRange", func(e *ledger.Event) { e.Time = time.Date(12026, 1, 1, 0, 0, 0, 0, time.UTC) }},
 			{"UnknownSource", func(e *ledger.Event) { e.Source = "robot" }},
 			{"EditWithoutField", func(e *ledger.Event) { e.Kind, e.Field = ledger.Edit, "" }},
 			{"RelabelWithoutLabel", func(e *ledger.Event) { e.New = "" }},
