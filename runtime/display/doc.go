@@ -38,4 +38,23 @@
 //
 // Updates are throttled to at most 10 a second. Headless, a text bar is drawn
 // on a terminal, and only the final line otherwise.
+//
+// # Training
+//
+// Training shows a progress bar and the loss curves, updated in place per
+// epoch (at most 10 redraws a second, ~0.1 ms each). Its Step, Epoch and
+// Done methods are runtime/train's Progress interface:
+//
+//	train.DefaultProgress = func(epochs, steps int) train.Progress {
+//		return display.Training(display.TrainingOptions{Epochs: epochs, StepsPerEpoch: steps})
+//	}
+//
+// # Tables
+//
+// Table pages a dataset: only the rows of the visible page are read and
+// sent, so a 1,000,000-row dataset shows in milliseconds.
+//
+//	p := display.Table(ds)
+//	h := display.Show(p)
+//	h.Update(p.Page(3)) // turn the page in place
 package display
