@@ -27,3 +27,10 @@
 // rendering PNG (see raster.go), and a chart with more than DenseMarkers
 // markers is sent as PNG rather than as an SVG with one path a marker.
 package chart
+
+// BUG(chart): Markers are filled circles only; with more than 8 classes the
+// Okabe–Ito colours repeat, and no marker shape tells those classes apart.
+
+// BUG(chart): Heatmaps have no colour bar: small ones are annotated with
+// their values, large ones (over 400 cells) only give their range in the
+// description.
