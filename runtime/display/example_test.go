@@ -99,3 +99,20 @@ func ExampleTable() {
 	// 2  3  3  a
 	// rows 2–2 of 3 · page 2 of 2
 }
+
+func ExampleSetSink() {
+	// What the kernel does at session start: turn displays into messages.
+	display.SetSink(display.SinkFunc(func(data, metadata map[string]any, id string, update bool) {
+		kind := "display_data"
+		if update {
+			kind = "update_display_data"
+		}
+		fmt.Println(kind, data["text/markdown"])
+	}))
+	defer display.SetSink(nil)
+	h := display.Show(display.Markdown("*loading*"))
+	h.Update(display.Markdown("*done*"))
+	// Output:
+	// display_data *loading*
+	// update_display_data *done*
+}
