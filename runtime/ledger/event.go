@@ -7,7 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// MaxValue is the largest string an Event field may hold, in bytes: a
+// value, a reason or a note, not a file.
+const MaxValue = 1 << 20
 
 // Kind is what a correction does to its row.
 type Kind string
@@ -129,6 +134,18 @@ func (e Event) Validate() error {
 	case e.Time.UTC().Year() < 1 || e.Time.UTC().Year() > 9999:
 		// RFC 3339, the stored and wire form, has four-digit years.
 		return invalid(e.ID, "time %s out of range (years 1 to 9999)", e.Time.UTC().Format(time.RFC3339))
+	}
+	for _, f := range []struct{ name, v string }{
+		{"id", e.ID}, {"dataset", e.Dataset}, {"dataset_version", e.DatasetVersion}, {"row_key", e.RowKey},
+		{"field", e.Field}, {"old", e.Old}, {"new", e.New}, {"author", e.Author}, {"reason", e.Reason},
+		{"model_version", e.ModelVersion}, {"undo_of", e.UndoOf},
+	} {
+		if !utf8.ValidString(f.v) {
+			return invalid(e.ID, "%s is not valid UTF-8", f.name)
+		}
+		if len(f.v) > MaxValue {
+			return invalid(e.ID, "%s is %d bytes, more than %d", f.name, len(f.v), MaxValue)
+		}
 	}
 	switch e.Source {
 	case Human, Code:

@@ -27,6 +27,8 @@ func TestEvent_Validate(t *testing.T) {
 		{func(e *ledger.Event) { e.Author = "" }, "missing author"},
 		{func(e *ledger.Event) { e.Time = time.Time{} }, "missing time"},
 		{func(e *ledger.Event) { e.Source = "" }, `unknown source ""`},
+		{func(e *ledger.Event) { e.New = "\xff" }, "new is not valid UTF-8"},
+		{func(e *ledger.Event) { e.Reason = strings.Repeat("x", ledger.MaxValue+1) }, "reason is 1048577 bytes, more than 1048576"},
 		{func(e *ledger.Event) { e.Time = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, "out of range (years 1 to 9999)"},
 		{func(e *ledger.Event) { e.New = "" }, "relabel without a new label"},
 		{func(e *ledger.Event) { e.Kind, e.Field = ledger.Edit, "" }, "edit without a field"},
