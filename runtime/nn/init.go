@@ -21,8 +21,8 @@ func Xavier(fanIn, fanOut int, shape ...int) *tensor.Tensor {
 	return tensor.RandUniform(nextSeed(), -b, b, shape...)
 }
 
-// InitKaiming re-initialises every Linear and Conv2D in m (through
-// Containers) with Kaiming-normal weights and zero biases.
+// InitKaiming re-initialises every Linear and Conv2D in m (found through
+// Children) with Kaiming-normal weights and zero biases.
 func InitKaiming(m Module) { initWeights(m, false) }
 
 // InitXavier re-initialises every Linear and Conv2D in m with
@@ -48,8 +48,8 @@ func initWeights(m Module, xavier bool) {
 	case *Conv2D:
 		k2 := l.Kernel * l.Kernel
 		set(l.W, l.B, l.InChannels*k2, l.OutChannels*k2)
-	case Container:
-		for _, c := range l.Children() {
+	default:
+		for _, c := range Children(m) {
 			initWeights(c, xavier)
 		}
 	}

@@ -27,23 +27,16 @@ func (b *BatchNorm) Buffers() []*tensor.Tensor { return []*tensor.Tensor{b.Runni
 func (s *Sequential) Buffers() []*tensor.Tensor { return buffers(s) }
 
 func buffers(m Module) []*tensor.Tensor {
-	switch l := m.(type) {
-	case *Sequential:
-		var bs []*tensor.Tensor
-		for _, c := range l.Layers {
-			bs = append(bs, buffers(c)...)
+	if _, seq := m.(*Sequential); !seq {
+		if s, ok := m.(Stateful); ok {
+			return s.Buffers()
 		}
-		return bs
-	case Stateful:
-		return l.Buffers()
-	case Container:
-		var bs []*tensor.Tensor
-		for _, c := range l.Children() {
-			bs = append(bs, buffers(c)...)
-		}
-		return bs
 	}
-	return nil
+	var bs []*tensor.Tensor
+	for _, c := range Children(m) {
+		bs = append(bs, buffers(c)...)
+	}
+	return bs
 }
 
 // fileMagic starts every parameter file; the version is its last byte.
@@ -181,6 +174,11 @@ func Clone(m Module) Module {
 		return c.Clone()
 	}
 	rv := reflect.ValueOf(m)
+	if unwrap(rv) != rv {
+		// BUG(numeric): a model type defined in a cell cannot be cloned: the
+		// interpreter's wrapper binds its methods to the original value.
+		panicf("Clone: %s is defined in a cell; build a second model instead, or copy the parameters with Save and Load", typeName(m))
+	}
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
 		panicf("Clone: %T is not a pointer to a struct and does not implement Cloner", m)
 	}

@@ -32,6 +32,7 @@ package nn
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"sync"
 
 	"tandem.dev/tandem/runtime/autograd"
@@ -102,11 +103,79 @@ func setTraining(m Module, on bool) {
 		t.SetTraining(on)
 		return
 	}
+	for _, ch := range Children(m) {
+		setTraining(ch, on)
+	}
+}
+
+// Children returns the modules m is made of: Children() for a Container,
+// otherwise the non-nil Module values in the exported fields (and slices of
+// them) of the struct m points to. That is how Train, Eval, InitKaiming and
+// Save reach the Dropout, BatchNorm and Linear layers inside a model type
+// written in a cell. A model defined in a cell reaches this package wrapped
+// by the interpreter, with the model in the wrapper's IValue field, which
+// Children looks through.
+func Children(m Module) []Module {
 	if c, ok := m.(Container); ok {
-		for _, ch := range c.Children() {
-			setTraining(ch, on)
+		return c.Children()
+	}
+	v := unwrap(reflect.ValueOf(m))
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []Module
+	add := func(f reflect.Value) {
+		if !f.IsValid() || !f.CanInterface() {
+			return
+		}
+		if (f.Kind() == reflect.Pointer || f.Kind() == reflect.Interface) && f.IsNil() {
+			return
+		}
+		if c, ok := f.Interface().(Module); ok {
+			out = append(out, c)
 		}
 	}
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
+		if f.Kind() == reflect.Slice || f.Kind() == reflect.Array {
+			for j := 0; j < f.Len(); j++ {
+				add(f.Index(j))
+			}
+			continue
+		}
+		add(f)
+	}
+	return out
+}
+
+// unwrap returns the value inside an interpreter interface wrapper (a
+// struct with an IValue field, as yaegi's extract generates), or v itself.
+func unwrap(v reflect.Value) reflect.Value {
+	w := v
+	if w.Kind() == reflect.Pointer && !w.IsNil() {
+		w = w.Elem()
+	}
+	if w.Kind() == reflect.Struct {
+		if f := w.FieldByName("IValue"); f.IsValid() && f.CanInterface() && !(f.Kind() == reflect.Interface && f.IsNil()) {
+			return reflect.ValueOf(f.Interface())
+		}
+	}
+	return v
+}
+
+// typeName returns the type of m, looking through an interpreter wrapper.
+func typeName(m Module) string {
+	v := unwrap(reflect.ValueOf(m))
+	if !v.IsValid() {
+		return fmt.Sprintf("%T", m)
+	}
+	return v.Type().String()
 }
 
 // NumParams returns the number of trainable values in m.

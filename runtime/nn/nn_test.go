@@ -285,3 +285,37 @@ func TestSummary(t *testing.T) {
 		t.Errorf("HTML summary has no table")
 	}
 }
+
+// withState is a model type like one written in a cell, holding layers
+// with train/eval behaviour and buffers in exported fields.
+type withState struct {
+	L    *Linear
+	BN   *BatchNorm
+	Drop *Dropout
+	More []Module
+}
+
+func (m *withState) Forward(x *autograd.Var) *autograd.Var {
+	return m.Drop.Forward(m.BN.Forward(m.L.Forward(x)))
+}
+func (m *withState) Parameters() []*autograd.Var {
+	return append(m.L.Parameters(), m.BN.Parameters()...)
+}
+
+func TestChildren_CustomModel(t *testing.T) {
+	m := &withState{L: NewLinear(2, 3), BN: NewBatchNorm(3), Drop: NewDropout(0.5), More: []Module{NewReLU()}}
+	if got := len(Children(m)); got != 4 {
+		t.Errorf("Children: got: %d want: 4", got)
+	}
+	Eval(m)
+	if m.BN.training || m.Drop.training {
+		t.Errorf("Eval did not reach the layers of a custom model")
+	}
+	if got := len(buffers(m)); got != 2 {
+		t.Errorf("buffers: got: %d want: 2 (BatchNorm running stats)", got)
+	}
+	InitXavier(m)
+	if tensor.Sum(tensor.Abs(m.L.B.Value)) != 0 {
+		t.Errorf("InitXavier did not reach the Linear of a custom model")
+	}
+}

@@ -53,7 +53,7 @@ func describe(m Module) string {
 			return s.String()
 		}
 	}
-	return fmt.Sprintf("%T", m)
+	return typeName(m)
 }
 
 // String renders the summary as an aligned text table.
