@@ -780,3 +780,19 @@ func TestDataset_Image(t *testing.T) {
 		t.Errorf("3-feature image: %q", msg)
 	}
 }
+
+func TestDataset_WriteCSV(t *testing.T) {
+	for _, ds := range []*Dataset{Iris(), LoadCSV("testdata/people.csv", CSV{Label: "label", Key: "id"}), Linear(Gen{N: 20, Noise: 0.3})} {
+		var buf bytes.Buffer
+		if err := ds.WriteCSV(&buf); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ReadCSV(&buf, CSV{Key: "key", Label: ds.Label(), Target: ds.Target(), Name: ds.Name(), Kinds: map[string]Kind{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Hash() != ds.Hash() {
+			t.Errorf("%s: round trip changed the data:\n%s\n%s", ds.Name(), ds, back)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package data_test
 
 import (
 	"fmt"
+	"math"
+	"os"
 	"strings"
 
 	"tandem.dev/tandem/runtime/data"
@@ -236,4 +238,25 @@ func ExampleReport() {
 	r := ds.Report()
 	fmt.Println(r.Missing(), r.Invalid(), r.Columns[0].Examples[1])
 	// Output: 1 1 {4 8940a0ea85baf3d3 five true}
+}
+
+func ExampleDataset_Describe() {
+	fmt.Println(data.LoadCSV("testdata/people.csv", data.CSV{Label: "label", Key: "id"}).Describe())
+	// Output:
+	// people: 10 rows × 2 features + 2 other columns, label "label" (2 classes)
+	// column  kind         count  missing   mean      std  min  max  values
+	// age     numeric          9        1     37    8.138   25   52
+	// height  numeric          9        1  1.744  0.08808  1.6  1.9
+	// city    categorical     10        0                            3 distinct; top Paris (4)
+	// note    text             8        2                            8 distinct; top likes tea (1)
+	// classes: no 4, yes 5
+}
+
+func ExampleDataset_WriteCSV() {
+	ds := data.New(data.Frame{Name: "t", X: [][]float64{{1.5, 2}, {3, math.NaN()}}, Labels: []string{"a", "b"}})
+	ds.WriteCSV(os.Stdout)
+	// Output:
+	// key,x0,x1,label
+	// t-0,1.5,2,a
+	// t-1,3,,b
 }

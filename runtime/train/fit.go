@@ -75,9 +75,11 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 		}
 		tr, val = tr.Holdout(1-cfg.Validation, cfg.Seed)
 	}
+	var valBatches *data.Batches
 	if val != nil {
 		val = val.DropMissing()
 		h.ValidationRows = val.Len()
+		valBatches = val.Batches(data.Batching{Size: evalBatch, NoShuffle: true})
 	}
 	h.Rows = tr.Len()
 	lossName := cfg.Loss
@@ -185,7 +187,7 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 			e.TrainAccuracy = float64(correct) / float64(seen)
 		}
 		if val != nil && val.Len() > 0 {
-			e.ValidationLoss, e.ValidationAccuracy = evaluate(model, val, tk, lossName, cfg.LossFunc)
+			e.ValidationLoss, e.ValidationAccuracy = evaluateBatches(model, valBatches, tk, lossName, cfg.LossFunc)
 		}
 		e.Duration = time.Since(start)
 		h.Epochs = append(h.Epochs, e)

@@ -108,11 +108,17 @@ func PredictValues(m nn.Module, ds *data.Dataset) []float64 {
 // evaluate returns the mean loss and the accuracy (NaN for regression) of
 // the model on ds.
 func evaluate(m nn.Module, ds *data.Dataset, tk task, loss Loss, custom func(*autograd.Var, *data.Batches) *autograd.Var) (float64, float64) {
+	return evaluateBatches(m, ds.Batches(data.Batching{Size: evalBatch, NoShuffle: true}), tk, loss, custom)
+}
+
+// evaluateBatches is evaluate over batches made once (b is Reset first), so
+// that a validation set is not copied again every epoch.
+func evaluateBatches(m nn.Module, b *data.Batches, tk task, loss Loss, custom func(*autograd.Var, *data.Batches) *autograd.Var) (float64, float64) {
 	setTraining(m, false)
 	defer setTraining(m, true)
 	was := autograd.SetGradEnabled(false)
 	defer autograd.SetGradEnabled(was)
-	b := ds.Batches(data.Batching{Size: evalBatch, NoShuffle: true})
+	b.Reset()
 	var sum float64
 	correct, n := 0, 0
 	for b.Next() {
