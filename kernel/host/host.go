@@ -210,6 +210,8 @@ func Run(ctx context.Context, cfg Config, newBackend func() (jupyter.Backend, er
 	if err != nil {
 		return err
 	}
+	// What the caller prints after Run goes to the real stderr.
+	defer func() { os.Stderr = p.stderr }()
 	log := slog.Default()
 	var tr jupyter.Transport
 	if cfg.ConnectionFile != "" {

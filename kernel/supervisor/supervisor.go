@@ -245,7 +245,12 @@ func (k *Kernel) sendLocked(m *jupyter.Message) error {
 		k.inflight = append(k.inflight, m)
 	}
 	if err := k.p.tr.Send(m); err != nil {
-		// The process is going away; its exit is handled by the waiter.
+		if m.Channel == jupyter.Shell && jupyter.ReplyType(m.Header.MsgType) != "" {
+			// The process is going away: the request is in flight, and
+			// its end answers it (KernelDied).
+			k.log.Info("send to exiting kernel", "msg_type", m.Header.MsgType, "err", err)
+			return nil
+		}
 		return fmt.Errorf("send %s to kernel: %w", m.Header.MsgType, err)
 	}
 	if m.Channel == jupyter.Control && m.Header.MsgType == "interrupt_request" {
@@ -292,6 +297,7 @@ func (k *Kernel) launch(ctx context.Context) error {
 		if k.state == Restarting {
 			// Nothing to retry with: the binary is gone or unusable.
 			k.state = Dead
+			k.failQueuedLocked()
 			k.failInflightLocked("KernelDied", "The kernel could not be restarted ("+err.Error()+"). Restart it to try again.")
 			k.statusLocked("dead")
 		}
@@ -513,6 +519,17 @@ func (k *Kernel) failInflightLocked(ename, text string) {
 	k.running = ""
 }
 
+// failQueuedLocked moves the requests queued for a process that will not
+// come to the in-flight list, so that failInflightLocked answers them.
+func (k *Kernel) failQueuedLocked() {
+	for _, m := range k.queue {
+		if m.Channel == jupyter.Shell && jupyter.ReplyType(m.Header.MsgType) != "" {
+			k.inflight = append(k.inflight, m)
+		}
+	}
+	k.queue = nil
+}
+
 // onExit handles the end of a process.
 func (k *Kernel) onExit(p *proc) {
 	k.mu.Lock()
@@ -526,10 +543,10 @@ func (k *Kernel) onExit(p *proc) {
 	k.log.Warn("kernel died", "why", why, "in_a_row", k.crashes)
 	if k.opts.MaxRestarts < 0 || k.crashes > k.opts.MaxRestarts {
 		text := fmt.Sprintf("The kernel died (%s). It died %d times in a row, so it is not restarted again, and its state (variables, definitions, imports) is lost. Restart the kernel to go on.", why, k.crashes)
+		k.failQueuedLocked()
 		k.failInflightLocked("KernelDied", text)
 		k.state = Dead
 		k.statusLocked("dead")
-		k.queue = nil
 		k.mu.Unlock()
 		return
 	}
