@@ -42,6 +42,10 @@ type Store interface {
 	// Events returns the events of dataset in Seq order; all events when
 	// dataset is "".
 	Events(ctx context.Context, dataset string) ([]Event, error)
+	// EventsAfter returns the events of dataset ("" for all) whose Seq is
+	// greater than seq, in Seq order: what was appended since a reader last
+	// looked, by this process or another one sharing the store.
+	EventsAfter(ctx context.Context, dataset string, seq int64) ([]Event, error)
 	// RegisterVersion records that v.Dataset has a version v.Version, so
 	// events may name it. Registering a known version again does nothing.
 	RegisterVersion(ctx context.Context, v Version) error
@@ -112,6 +116,11 @@ func (m *MemoryStore) known(dataset, version string) bool {
 
 // Events implements Store.
 func (m *MemoryStore) Events(ctx context.Context, dataset string) ([]Event, error) {
+	return m.EventsAfter(ctx, dataset, 0)
+}
+
+// EventsAfter implements Store.
+func (m *MemoryStore) EventsAfter(ctx context.Context, dataset string, seq int64) ([]Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -121,7 +130,7 @@ func (m *MemoryStore) Events(ctx context.Context, dataset string) ([]Event, erro
 		return nil, fmt.Errorf("read events: %w", ErrClosed)
 	}
 	out := []Event{}
-	for _, e := range m.events {
+	for _, e := range m.events[min(max(seq, 0), int64(len(m.events))):] {
 		if dataset == "" || e.Dataset == dataset {
 			out = append(out, e)
 		}

@@ -268,6 +268,45 @@ func Run(t *testing.T, open func(t *testing.T) ledger.Store) {
 		}
 	})
 
+	t.Run("EventsAfter", func(t *testing.T) {
+		s := Fresh(t, open)
+		if err := s.RegisterVersion(ctx, ledger.Version{Dataset: "iris", Version: "v"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			e := Event(fmt.Sprint("e", i+1), "row-1")
+			if i == 2 {
+				e.Dataset, e.DatasetVersion = "iris", "v"
+			}
+			mustAppend(t, s, e)
+		}
+		for _, test := range []struct {
+			dataset string
+			seq     int64
+			want    string
+		}{
+			{"", 0, "[e1 e2 e3 e4 e5]"},
+			{"", 2, "[e3 e4 e5]"},
+			{Dataset, 2, "[e4 e5]"},
+			{"iris", 3, "[]"},
+			{"", 5, "[]"},
+			{"", 99, "[]"},
+			{"", -1, "[e1 e2 e3 e4 e5]"},
+		} {
+			got, err := s.EventsAfter(ctx, test.dataset, test.seq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []string{}
+			for _, e := range got {
+				ids = append(ids, e.ID)
+			}
+			if fmt.Sprint(ids) != test.want {
+				t.Errorf("EventsAfter(%q, %d): got %v want %s", test.dataset, test.seq, ids, test.want)
+			}
+		}
+	})
+
 	t.Run("Versions", func(t *testing.T) {
 		s := Fresh(t, open)
 		for _, v := range []string{"sha256:0002", Version, "sha256:0002"} {

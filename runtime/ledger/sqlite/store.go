@@ -382,14 +382,19 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v ledger.Version, now string
 
 // Events implements ledger.Store.
 func (s *Store) Events(ctx context.Context, dataset string) ([]ledger.Event, error) {
+	return s.EventsAfter(ctx, dataset, 0)
+}
+
+// EventsAfter implements ledger.Store.
+func (s *Store) EventsAfter(ctx context.Context, dataset string, seq int64) ([]ledger.Event, error) {
 	if s.closed.Load() {
 		return nil, fmt.Errorf("read events: %w", ledger.ErrClosed)
 	}
-	q := "SELECT " + eventColumns + " FROM events ORDER BY seq"
-	args := []any{}
+	q := "SELECT " + eventColumns + " FROM events WHERE seq > ? ORDER BY seq"
+	args := []any{seq}
 	if dataset != "" {
-		q = "SELECT " + eventColumns + " FROM events WHERE dataset = ? ORDER BY seq"
-		args = append(args, dataset)
+		q = "SELECT " + eventColumns + " FROM events WHERE dataset = ? AND seq > ? ORDER BY seq"
+		args = []any{dataset, seq}
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
