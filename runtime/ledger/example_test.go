@@ -135,3 +135,17 @@ func ExampleState_Overrides() {
 	// edit r9 petal_width "1.8"
 	// exclude r9  ""
 }
+
+func ExampleChecker_Check() {
+	rows := target{table{keys: []string{"r1", "r2"}, feats: []string{"x"}}, []string{"cat", "dog"}}
+	check := ledger.NewChecker("pets", "v1", rows) // once per loaded dataset version
+	e := ledger.Event{ID: "e1", Dataset: "pets", DatasetVersion: "v1", RowKey: "r2", Kind: ledger.Relabel,
+		New: "bird", Author: "ann", Source: ledger.Human, Time: time.Now()}
+	err := check.Check(e)
+	fmt.Println(errors.Is(err, ledger.ErrUnknownLabel), err)
+	e.New = "dog"
+	fmt.Println(check.Check(e))
+	// Output:
+	// true ledger: event "e1": label "bird" is not a class of pets (classes: cat, dog)
+	// <nil>
+}
