@@ -36,6 +36,7 @@ package jupyter
 // (loopback for every Jupyter client) and the key keeps strangers' messages
 // out, but not their frame headers.
 
-// BUG(jupyter): a silent execute_request still advances the session's own
-// execution count (kernel.Session has no silent mode); the replies carry the
-// Dispatcher's count, which silent requests leave alone.
+// BUG(jupyter): a silent execute_request (or one with store_history false)
+// advances the execution count when the Backend reports one, as
+// kernel.Session does (it has no silent mode); Jupyter leaves the count
+// alone. Its execute_input and execute_result are not published.
