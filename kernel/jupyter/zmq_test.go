@@ -32,9 +32,18 @@ func freePorts(t *testing.T, n int) []int {
 }
 
 func TestZMQ(t *testing.T) {
-	p := freePorts(t, 5)
-	ci := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1], IOPubPort: p[2],
-		StdinPort: p[3], HBPort: p[4], Key: "a0436f6c-1916-498b-8eb9-e81ab9368e84", SignatureScheme: "hmac-sha256"}
+	t.Run("tcp", func(t *testing.T) {
+		p := freePorts(t, 5)
+		testZMQ(t, ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], ControlPort: p[1], IOPubPort: p[2],
+			StdinPort: p[3], HBPort: p[4], Key: "a0436f6c-1916-498b-8eb9-e81ab9368e84", SignatureScheme: "hmac-sha256"})
+	})
+	t.Run("ipc", func(t *testing.T) {
+		testZMQ(t, ConnectionInfo{Transport: "ipc", IP: filepath.Join(t.TempDir(), "kernel"), ShellPort: 1, ControlPort: 2,
+			IOPubPort: 3, StdinPort: 4, HBPort: 5, Key: "k", SignatureScheme: "hmac-sha256"})
+	})
+}
+
+func testZMQ(t *testing.T, ci ConnectionInfo) {
 	path := filepath.Join(t.TempDir(), "kernel.json")
 	b, _ := json.Marshal(ci)
 	os.WriteFile(path, b, 0o600)
