@@ -88,6 +88,13 @@ func (f *fakeBackend) Execute(ctx context.Context, code string, out jupyter.Outp
 		return jupyter.ExecResult{Count: f.count, Err: &jupyter.ExecError{Name: "Interrupted", Value: "interrupted"}}
 	case "sleep": // stuck in compiled code: ignores the interrupt
 		time.Sleep(time.Hour)
+	case "spam": // many messages at once
+		n, _ := strconv.Atoi(arg)
+		for i := range n {
+			out.Stream("stdout", strconv.Itoa(i)+"\n")
+		}
+	case "env":
+		out.Stream("stdout", os.Getenv(arg))
 	case "count":
 	default:
 		return jupyter.ExecResult{Count: f.count, Err: &jupyter.ExecError{Name: "CompileError", Value: "unknown command " + cmd}}
@@ -407,5 +414,38 @@ func BenchmarkKernel_RoundTrip(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// The kernel gets exactly the environment it is given: the server keeps its
+// token out of it that way.
+func TestKernel_Env(t *testing.T) {
+	t.Setenv("TANDEM_TEST_SECRET", "s3cret")
+	k := startFake(t, Options{}, "VISIBLE=yes")
+	c := newTab(t, k)
+	if r := c.wait(c.execute("env VISIBLE"), 10*time.Second); r.streams != "yes" {
+		t.Errorf("VISIBLE: got %q", r.streams)
+	}
+	if r := c.wait(c.execute("env TANDEM_TEST_SECRET"), 10*time.Second); r.streams != "" {
+		t.Errorf("the parent's TANDEM_TEST_SECRET leaked into the kernel: %q", r.streams)
+	}
+}
+
+// A subscriber that stops reading is dropped (its channel closed); the
+// others get every message.
+func TestKernel_SlowSubscriber(t *testing.T) {
+	k := startFake(t, Options{})
+	slow, _ := k.Subscribe()
+	c := newTab(t, k)
+	r := c.wait(c.execute(fmt.Sprintf("spam %d", SubscriberBuffer+100)), 30*time.Second)
+	if n := strings.Count(r.streams, "\n"); n != SubscriberBuffer+100 {
+		t.Errorf("reading subscriber got %d stream lines, want %d", n, SubscriberBuffer+100)
+	}
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != SubscriberBuffer {
+		t.Errorf("slow subscriber got %d messages before being dropped, want %d", n, SubscriberBuffer)
 	}
 }
