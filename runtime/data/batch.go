@@ -8,6 +8,7 @@ import (
 // X returns the numeric features as a float32 tensor [Len(), NumFeatures()]
 // (a copy). Missing values are NaN: use DropMissing first to avoid them.
 func (ds *Dataset) X() *tensor.Tensor {
+	ds = ds.Snapshot()
 	return tensor.New(ds.matrix32(), ds.Len(), ds.NumFeatures())
 }
 
@@ -59,6 +60,7 @@ func (ds *Dataset) matrix32() []float32 {
 // or the regression targets as [Len(), 1] for a dataset with a target. It
 // panics with Error for a dataset with neither.
 func (ds *Dataset) Y() *tensor.Tensor {
+	ds = ds.Snapshot()
 	if t := ds.Targets(); t != nil {
 		out := make([]float32, len(t))
 		for i, v := range t {
@@ -122,6 +124,7 @@ type Batches struct {
 // the rows once, at the call: later changes replayed into ds do not affect
 // it.
 func (ds *Dataset) Batches(opt Batching) *Batches {
+	ds = ds.Snapshot()
 	if opt.Size <= 0 {
 		opt.Size = 32
 	}

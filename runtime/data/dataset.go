@@ -207,6 +207,16 @@ func (ds *Dataset) view(t *table, rows []int) *Dataset {
 	return newDataset(ds.name, t, rows)
 }
 
+// Snapshot returns a view of the current version of ds: later Replays on
+// ds do not change it. Code that reads a dataset in several calls (its
+// rows, then its labels) while corrections may arrive reads a snapshot.
+func (ds *Dataset) Snapshot() *Dataset {
+	s := ds.s()
+	snap := &Dataset{name: ds.name, base: s}
+	snap.cur.Store(s)
+	return snap
+}
+
 // Name returns the dataset's name (the file name without extension, or the
 // built-in or generator name).
 func (ds *Dataset) Name() string { return ds.name }
@@ -272,6 +282,7 @@ func (ds *Dataset) mustCol(name string) *column {
 // listing the available ones if there is none, or if the column is not
 // numeric (use Strings for those, or OneHot).
 func (ds *Dataset) Column(name string) []float64 {
+	ds = ds.Snapshot()
 	c := ds.mustCol(name)
 	if c.kind != Numeric {
 		fail("column %q is %s, not numeric: use Strings(%q), or OneHot() to make numeric features of it", name, c.kind, name)
@@ -287,6 +298,7 @@ func (ds *Dataset) Column(name string) []float64 {
 // Strings returns the named column rendered as text, one value per row ("" where
 // missing). It works for every kind of column and for the label/target.
 func (ds *Dataset) Strings(name string) []string {
+	ds = ds.Snapshot()
 	s := ds.s()
 	if name != "" && name == s.t.label {
 		return ds.LabelStrings()
@@ -394,6 +406,7 @@ func (ds *Dataset) Index(key string) int {
 
 // Row returns the features of row i (0-based position) as float64.
 func (ds *Dataset) Row(i int) []float64 {
+	ds = ds.Snapshot()
 	s := ds.s()
 	if i < 0 || i >= len(s.rows) {
 		fail("row %d out of range [0, %d)", i, len(s.rows))

@@ -796,3 +796,46 @@ func TestDataset_WriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// Corrections arrive while a training cell reads the dataset (issue 6):
+// readers see one whole version or the other, never a mix.
+func TestDataset_ConcurrentReplay(t *testing.T) {
+	ds := Iris()
+	key := ds.Keys()[0]
+	done := make(chan bool)
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			cs := []Change{{Op: Relabel, Key: key, Value: "virginica"}, {Op: Exclude, Key: ds.Keys()[1]}}
+			if i%2 == 1 {
+				cs = nil
+			}
+			if _, err := ds.Replay(cs); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		b := ds.Batches(Batching{Size: 64})
+		n := 0
+		for b.Next() {
+			n += len(b.Rows())
+		}
+		if n != 150 && n != 149 {
+			t.Fatalf("a batch pass saw %d rows", n)
+		}
+		l, k := ds.LabelStrings(), ds.Keys()
+		if len(l) != len(k) && ds.Len() > 0 {
+			// Two calls may see two versions; each is whole.
+			if (len(l) != 150 && len(l) != 149) || (len(k) != 150 && len(k) != 149) {
+				t.Fatalf("lengths %d %d", len(l), len(k))
+			}
+		}
+	}
+}

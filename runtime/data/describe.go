@@ -34,6 +34,7 @@ type Summary struct {
 
 // Describe summarises the columns (Columns order) and the class balance.
 func (ds *Dataset) Describe() *Summary {
+	ds = ds.Snapshot()
 	s := ds.s()
 	sum := &Summary{Shape: ds.Shape(), Classes: ds.Classes(), ClassCounts: ds.ClassCounts()}
 	for _, c := range s.t.cols {

@@ -26,6 +26,7 @@ type Image struct {
 // must be the pixels of a square image, row-major (64 for 8×8 digits, 784
 // for 28×28 Fashion-MNIST); it panics with Error otherwise.
 func (ds *Dataset) Image(i int) *Image {
+	ds = ds.Snapshot()
 	px := ds.Row(i)
 	side := int(math.Sqrt(float64(len(px))))
 	if side*side != len(px) || side == 0 {

@@ -96,6 +96,7 @@ func (ds *Dataset) grid() (head []string, rows [][]string, more int) {
 
 // String renders the shape and the first rows as an aligned text table.
 func (ds *Dataset) String() string {
+	ds = ds.Snapshot()
 	head, rows, more := ds.grid()
 	width := make([]int, len(head))
 	for j, h := range head {
@@ -140,6 +141,7 @@ func (ds *Dataset) String() string {
 
 // HTML renders the shape and the first rows as a table.
 func (ds *Dataset) HTML() string {
+	ds = ds.Snapshot()
 	head, rows, more := ds.grid()
 	var b strings.Builder
 	b.WriteString(`<div class="tandem-dataset"><table><caption>`)

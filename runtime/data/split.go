@@ -59,6 +59,7 @@ func (ds *Dataset) Holdout(frac float64, seed int64) (train, held *Dataset) {
 }
 
 func (ds *Dataset) split2(frac float64, seed int64) (train, test *Dataset, testKeys map[string]bool) {
+	ds = ds.Snapshot()
 	if !(frac > 0 && frac < 1) {
 		fail("split fraction %v is not in (0, 1)", frac)
 	}
@@ -107,6 +108,7 @@ func (ds *Dataset) side(test bool) *Dataset {
 // seeded: fold sizes differ by at most one within each class. It panics
 // with Error if k < 2 or k > Len().
 func (ds *Dataset) Folds(k int, seed int64) []int {
+	ds = ds.Snapshot()
 	if k < 2 || k > ds.Len() {
 		fail("%d folds for %d rows: need 2 ≤ k ≤ rows", k, ds.Len())
 	}
@@ -126,6 +128,7 @@ func (ds *Dataset) Folds(k int, seed int64) []int {
 
 // Shuffle returns a view of the rows in a seeded random order.
 func (ds *Dataset) Shuffle(seed int64) *Dataset {
+	ds = ds.Snapshot()
 	p := Rand(seed).Perm(ds.Len())
 	return ds.Select(p)
 }

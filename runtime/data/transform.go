@@ -24,6 +24,7 @@ type Scaler struct {
 // StandardScaler). Missing values are ignored; a constant feature gets
 // Scale 1.
 func Standardize(ds *Dataset) *Scaler {
+	ds = ds.Snapshot()
 	s := &Scaler{Method: "standardize", Features: ds.Features()}
 	for _, name := range s.Features {
 		var sum, sq float64
@@ -59,6 +60,7 @@ func Standardize(ds *Dataset) *Scaler {
 // MinMax fits a scaler that maps each feature's range on ds to [0, 1].
 // Missing values are ignored; a constant feature gets Scale 1.
 func MinMax(ds *Dataset) *Scaler {
+	ds = ds.Snapshot()
 	s := &Scaler{Method: "min-max", Features: ds.Features()}
 	for _, name := range s.Features {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -84,6 +86,7 @@ func MinMax(ds *Dataset) *Scaler {
 // Apply returns a view of ds with its numeric features scaled. It panics
 // with Error if ds does not have the features the scaler was fitted on.
 func (s *Scaler) Apply(ds *Dataset) *Dataset {
+	ds = ds.Snapshot()
 	have := ds.Features()
 	if strings.Join(have, "\x00") != strings.Join(s.Features, "\x00") {
 		fail("scaler fitted on features [%s], dataset has [%s]", strings.Join(s.Features, ", "), strings.Join(have, ", "))

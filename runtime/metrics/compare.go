@@ -36,6 +36,7 @@ type Comparison struct {
 // corrected labels) on ds and lists the rows whose predicted class
 // changed, fixed ones first. It panics with Error if ds has no labels.
 func Compare(before, after nn.Module, ds *data.Dataset) *Comparison {
+	ds = ds.Snapshot()
 	c := &Comparison{Before: Evaluate(before, ds), After: Evaluate(after, ds)}
 	pb, pa := predictProba(before, ds), predictProba(after, ds)
 	yb, ya := ArgMax(pb), ArgMax(pa)

@@ -22,6 +22,7 @@ func labeled(what string, ds *data.Dataset) []int {
 // Confusion returns the confusion matrix of model m's predictions on ds.
 // It panics with Error if ds has no labels.
 func Confusion(m nn.Module, ds *data.Dataset) *ConfusionMatrix {
+	ds = ds.Snapshot()
 	y := labeled("Confusion", ds)
 	return NewConfusion(y, train.Predict(m, ds), ds.Classes())
 }
@@ -41,6 +42,7 @@ type Evaluation struct {
 // Evaluate measures classifier m on ds. It panics with Error if ds has no
 // labels.
 func Evaluate(m nn.Module, ds *data.Dataset) *Evaluation {
+	ds = ds.Snapshot()
 	y := labeled("Evaluate", ds)
 	proba := train.PredictProba(m, ds)
 	pred := ArgMax(proba)
@@ -110,6 +112,7 @@ type CrossValidation struct {
 // label or with a missing feature are left out of training, and get their
 // out-of-fold prediction all the same.
 func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config, cv CV) *CrossValidation {
+	ds = ds.Snapshot()
 	k := cv.Folds
 	if k == 0 {
 		k = 5

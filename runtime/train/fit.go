@@ -59,6 +59,7 @@ type task struct {
 // model's output does not fit them.
 func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 	cfg = cfg.withDefaults()
+	ds = ds.Snapshot() // corrections replayed meanwhile apply to the next Fit
 	tr := ds.DropMissing()
 	h := &History{Rows: tr.Len(), Dropped: ds.Len() - tr.Len()}
 	lastMu.Lock()
