@@ -480,11 +480,17 @@ func (ds *Dataset) Report() *Report {
 // feature, a missing label or a missing target.
 func (ds *Dataset) DropMissing() *Dataset {
 	s := ds.s()
-	var keep []int
+	var check []*column // numeric columns that may hold NaN
+	for _, c := range s.t.cols {
+		if c.kind == Numeric && (c.blk == nil || !c.blk.noNaN) {
+			check = append(check, c)
+		}
+	}
+	keep := make([]int, 0, len(s.rows))
 rows:
 	for _, r := range s.rows {
-		for _, c := range s.t.cols {
-			if c.kind == Numeric && (c.blk == nil || !c.blk.noNaN) && math.IsNaN(c.at(r)) {
+		for _, c := range check {
+			if math.IsNaN(c.at(r)) {
 				continue rows
 			}
 		}

@@ -62,6 +62,11 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 	ds = ds.Snapshot() // corrections replayed meanwhile apply to the next Fit
 	tr := ds.DropMissing()
 	h := &History{Rows: tr.Len(), Dropped: ds.Len() - tr.Len()}
+	for _, c := range ds.Columns() {
+		if k := ds.Kind(c); k != data.Numeric {
+			h.Ignored = append(h.Ignored, fmt.Sprintf("%s (%s)", c, k))
+		}
+	}
 	lastMu.Lock()
 	last = h
 	lastMu.Unlock()

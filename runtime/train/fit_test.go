@@ -398,3 +398,18 @@ func TestFit_Schedule(t *testing.T) {
 }
 
 func irisForTest() *data.Dataset { return data.Iris() }
+
+func TestFit_IgnoredColumns(t *testing.T) {
+	ds, err := data.ReadCSV(strings.NewReader("x,color,label\n1,red,a\n2,red,b\n3,blue,a\n4,blue,b\n"), data.CSV{Label: "label"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Fit(newDense(1, 1, 2), ds, Config{Epochs: 1, Quiet: true})
+	if len(h.Ignored) != 1 || h.Ignored[0] != "color (categorical)" || !strings.Contains(h.String(), "not features: color (categorical)") {
+		t.Errorf("ignored: %v\n%s", h.Ignored, h)
+	}
+	h = Fit(newDense(1, 3, 2), ds.OneHot(), Config{Epochs: 1, Quiet: true})
+	if len(h.Ignored) != 0 {
+		t.Errorf("after OneHot: %v", h.Ignored)
+	}
+}

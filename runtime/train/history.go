@@ -28,7 +28,8 @@ type History struct {
 	BestEpoch      int    // epoch with the lowest monitored loss (1-based; 0 before any)
 	Rows           int    // training rows used (rows without a label or with a missing feature are left out)
 	ValidationRows int
-	Dropped        int // training rows left out
+	Dropped        int      // training rows left out
+	Ignored        []string // columns that are not features (categorical, text), e.g. "city (categorical)"
 	Loss           string
 	Optimizer      string
 
@@ -105,6 +106,9 @@ func (h *History) summary() string {
 	fmt.Fprintf(&b, ", %s, %s", h.Loss, h.Optimizer)
 	if h.Dropped > 0 {
 		fmt.Fprintf(&b, ", %d rows left out (missing label or value)", h.Dropped)
+	}
+	if len(h.Ignored) > 0 {
+		fmt.Fprintf(&b, "; not features: %s (OneHot makes features of categorical columns)", strings.Join(h.Ignored, ", "))
 	}
 	if h.Stopped != "" {
 		fmt.Fprintf(&b, "; stopped: %s", h.Stopped)
