@@ -14,7 +14,10 @@
 // Columns are Numeric (the features: Features, Column, X), Categorical
 // (OneHot turns them into features) or Text. The label column gives the
 // class names (Classes, the index is the class id), the class id of each
-// row (Labels) and its name (LabelStrings).
+// row (Labels) and its name (LabelStrings). A dataset renders itself
+// (String, HTML: shape and first rows); Describe summarises each column,
+// Image(i) shows a row of an image set as a picture, WriteCSV writes it
+// back out.
 //
 // # Stable keys
 //
@@ -35,10 +38,13 @@
 //
 // A Dataset is a handle on an immutable version of its rows. Replay makes
 // it show the base data with a list of Changes (relabel, exclude, include,
-// edit, each addressed by row key) applied; the correction ledger replays
-// its events this way, and Train and Test then give the corrected halves of
-// the last Split. Changes to rows that no longer exist come back as
-// orphans.
+// edit, each addressed by row key) applied; the correction ledger
+// (runtime/ledger) replays its events this way, and Train and Test then
+// give the corrected halves of the last Split. Changes to rows that no
+// longer exist come back as orphans. Replay swaps versions atomically and
+// every method reads one version, so corrections may arrive while a
+// training loop runs; Snapshot pins a version for code that reads a dataset
+// in several calls.
 //
 // # Errors
 //
