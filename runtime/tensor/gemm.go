@@ -334,6 +334,10 @@ func packA(gemmMR int, trans bool, a []float32, lda, ic, pc, mc, kc int, alpha f
 			}
 			continue
 		}
+		if mr == 12 && alpha == 1 {
+			packA12(a[(ic+ir)*lda+pc:], lda, kc, panel)
+			continue
+		}
 		for i := 0; i < mr; i++ {
 			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kc]
 			if alpha == 1 {
@@ -346,6 +350,22 @@ func packA(gemmMR int, trans bool, a []float32, lda, ic, pc, mc, kc int, alpha f
 				}
 			}
 		}
+	}
+}
+
+// packA12 packs a full 12-row panel of a row-major A: it walks the 12 rows
+// together so the panel is written sequentially (12 read streams instead
+// of 12-strided writes).
+func packA12(a []float32, lda, kc int, panel []float32) {
+	r0, r1, r2, r3 := a[0*lda:0*lda+kc], a[1*lda:1*lda+kc], a[2*lda:2*lda+kc], a[3*lda:3*lda+kc]
+	r4, r5, r6, r7 := a[4*lda:4*lda+kc], a[5*lda:5*lda+kc], a[6*lda:6*lda+kc], a[7*lda:7*lda+kc]
+	r8, r9, r10, r11 := a[8*lda:8*lda+kc], a[9*lda:9*lda+kc], a[10*lda:10*lda+kc], a[11*lda:11*lda+kc]
+	panel = panel[:12*kc]
+	for p := 0; p < kc; p++ {
+		d := (*[12]float32)(panel[p*12 : p*12+12])
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
 	}
 }
 
