@@ -839,3 +839,39 @@ func TestDataset_ConcurrentReplay(t *testing.T) {
 		}
 	}
 }
+
+func TestDataset_FlipLabels(t *testing.T) {
+	ds := Digits()
+	noisy, flipped := ds.FlipLabels(0.1, 1)
+	if len(flipped) != 180 {
+		t.Fatalf("%d flipped, want 180 (10%% of 1797)", len(flipped))
+	}
+	isFlipped := map[string]bool{}
+	for _, k := range flipped {
+		isFlipped[k] = true
+	}
+	a, b := ds.Labels(), noisy.Labels()
+	for i, k := range ds.Keys() {
+		if (a[i] != b[i]) != isFlipped[k] {
+			t.Fatalf("row %s: label %d → %d, flipped %v", k, a[i], b[i], isFlipped[k])
+		}
+	}
+	_, again := ds.FlipLabels(0.1, 1)
+	if !reflect.DeepEqual(flipped, again) {
+		t.Errorf("same seed, other rows")
+	}
+	// Corrections replayed over the noisy copy restore the labels.
+	var cs []Change
+	for _, k := range flipped {
+		cs = append(cs, Change{Op: Relabel, Key: k, Value: ds.LabelStrings()[ds.Index(k)]})
+	}
+	if _, err := noisy.Replay(cs); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(noisy.Labels(), a) || reflect.DeepEqual(noisy.Base().Labels(), a) {
+		t.Errorf("replayed corrections did not restore the labels")
+	}
+	if msg := panicMsg(t, func() { Linear(Gen{}).FlipLabels(0.1, 1) }); !strings.Contains(msg, "needs labels") {
+		t.Errorf("regression: %q", msg)
+	}
+}

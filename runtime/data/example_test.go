@@ -260,3 +260,9 @@ func ExampleDataset_WriteCSV() {
 	// t-0,1.5,2,a
 	// t-1,3,,b
 }
+
+func ExampleDataset_FlipLabels() {
+	noisy, flipped := data.Digits().FlipLabels(0.1, 1) // 10% wrong labels, seeded
+	fmt.Println(noisy.Len(), len(flipped))
+	// Output: 1797 180
+}

@@ -173,3 +173,51 @@ func OneHotLabels(labels []int, classes int) *tensor.Tensor {
 	}
 	return tensor.New(out, len(labels), classes)
 }
+
+// FlipLabels returns a copy of ds in which a seeded random fraction frac of
+// the labeled rows has a wrong label (another class, uniformly), and the
+// keys of those rows: noisy data for teaching and for measuring how well
+// label errors are found. The copy's flipped labels are its base data, so
+// corrections replayed over it can fix them. It panics with Error unless
+// 0 ≤ frac ≤ 1 and ds has labels of at least two classes.
+func (ds *Dataset) FlipLabels(frac float64, seed int64) (noisy *Dataset, flipped []string) {
+	ds = ds.Snapshot()
+	st := ds.s()
+	if !(frac >= 0 && frac <= 1) {
+		fail("flip fraction %v is not in [0, 1]", frac)
+	}
+	k := len(st.t.classes)
+	if st.t.y == nil || k < 2 {
+		fail("FlipLabels needs labels of at least two classes; %s has %d", ds.name, k)
+	}
+	var labeled []int
+	for _, r := range st.rows {
+		if st.t.y[r] >= 0 {
+			labeled = append(labeled, r)
+		}
+	}
+	rng := Rand(seed)
+	rng.Shuffle(len(labeled), func(i, j int) { labeled[i], labeled[j] = labeled[j], labeled[i] })
+	n := int(math.Round(frac * float64(len(labeled))))
+	nt := *st.t
+	nt.y = append([]int(nil), st.t.y...)
+	chosen := append([]int(nil), labeled[:n]...)
+	sortInts(chosen)
+	for _, r := range chosen {
+		c := rng.IntN(k - 1)
+		if c >= nt.y[r] {
+			c++
+		}
+		nt.y[r] = c
+		flipped = append(flipped, nt.keys[r])
+	}
+	return newDataset(ds.name, &nt, append([]int(nil), st.rows...)), flipped
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
