@@ -146,7 +146,29 @@ func buildTable(opt CSV, header []string, records [][]string) (*Dataset, error) 
 			t.keys[i] = v
 		}
 	} else {
-		t.keys = contentKeys(records)
+		// The label and target are left out of the hash: they are what
+		// people correct, and a row must keep its key when a corrected file
+		// is loaded again.
+		content := records
+		drop := map[int]bool{}
+		for j, h := range header {
+			if (h == opt.Label && h != "") || (h == opt.Target && h != "") {
+				drop[j] = true
+			}
+		}
+		if len(drop) > 0 {
+			content = make([][]string, len(records))
+			for i, rec := range records {
+				row := make([]string, 0, len(rec))
+				for j, v := range rec {
+					if !drop[j] {
+						row = append(row, v)
+					}
+				}
+				content[i] = row
+			}
+		}
+		t.keys = contentKeys(content)
 	}
 
 	for j, name := range header {

@@ -377,8 +377,9 @@ func (ds *Dataset) Targets() []float64 {
 }
 
 // Keys returns the stable key of each row: the key column's value when the
-// dataset was loaded with one, else a hash of the row's content (with "#2",
-// "#3" … appended to repeats of an identical row).
+// dataset was loaded with one, else a hash of the row's cells other than
+// the label and target (so a row keeps its key when a file with corrected
+// labels is loaded again), with "#2", "#3" … appended to repeats.
 func (ds *Dataset) Keys() []string {
 	s := ds.s()
 	out := make([]string, len(s.rows))
@@ -404,9 +405,33 @@ func (ds *Dataset) Index(key string) int {
 	return -1
 }
 
+// Key returns the key of row i (0-based position).
+func (ds *Dataset) Key(i int) string {
+	s := ds.s()
+	if i < 0 || i >= len(s.rows) {
+		fail("row %d out of range [0, %d)", i, len(s.rows))
+	}
+	return s.t.keys[s.rows[i]]
+}
+
+// LabelString returns the class name of row i ("" if unlabeled or the
+// dataset has no label).
+func (ds *Dataset) LabelString(i int) string {
+	s := ds.s()
+	if i < 0 || i >= len(s.rows) {
+		fail("row %d out of range [0, %d)", i, len(s.rows))
+	}
+	if s.t.y == nil {
+		return ""
+	}
+	if y := s.t.y[s.rows[i]]; y >= 0 {
+		return s.t.classes[y]
+	}
+	return ""
+}
+
 // Row returns the features of row i (0-based position) as float64.
 func (ds *Dataset) Row(i int) []float64 {
-	ds = ds.Snapshot()
 	s := ds.s()
 	if i < 0 || i >= len(s.rows) {
 		fail("row %d out of range [0, %d)", i, len(s.rows))

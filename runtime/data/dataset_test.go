@@ -184,11 +184,19 @@ func TestDataset_Keys(t *testing.T) {
 	if a.Hash() != load(rows).Hash() {
 		t.Errorf("hash differs for equal data")
 	}
+	// A file with a corrected label: the row keeps its key.
+	c := load([]string{rows[0], "3,4,a", rows[2], rows[3]})
+	if !reflect.DeepEqual(c.Keys(), keys) {
+		t.Errorf("keys after a label change: got %v want %v", c.Keys(), keys)
+	}
 	if got := a.Index(keys[3]); got != 3 {
 		t.Errorf("Index: got %d want 3", got)
 	}
 	if got := a.Index("nope"); got != -1 {
 		t.Errorf("Index of unknown key: got %d want -1", got)
+	}
+	if a.Key(3) != keys[3] || a.LabelString(1) != "b" {
+		t.Errorf("Key/LabelString: %q %q", a.Key(3), a.LabelString(1))
 	}
 }
 

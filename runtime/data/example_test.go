@@ -68,9 +68,9 @@ func ExampleDataset_String() {
 	// Output:
 	// iris: 3 rows × 4 features, label "label" (3 classes)
 	// key               sepal_length  sepal_width  petal_length  petal_width  label
-	// d492cc740184ec61  5.1           3.5          1.4           0.2          setosa
-	// 7cf582026e4a151d  4.9           3            1.4           0.2          setosa
-	// 36c8d75b03b664b3  4.7           3.2          1.3           0.2          setosa
+	// 1d7aba27fed1092a  5.1           3.5          1.4           0.2          setosa
+	// caecd4759443af2c  4.9           3            1.4           0.2          setosa
+	// 4a8511d2061b9e9b  4.7           3.2          1.3           0.2          setosa
 }
 
 func ExampleStandardize() {
@@ -204,7 +204,7 @@ func ExampleDataset_Image() {
 	ds := data.Digits()
 	im := ds.Image(0) // renders as a picture in a notebook (PNG, HTML)
 	fmt.Println(im)
-	// Output: image 8×8, label "0", key 14c86f38bd2d42e8
+	// Output: image 8×8, label "0", key 93153ac3de1e7dc5
 }
 
 func ExampleDataset_Folds() {
@@ -237,7 +237,7 @@ func ExampleReport() {
 	ds, _ := data.ReadCSV(strings.NewReader("x,label\n1,a\nNA,b\nfive,a\n"), data.CSV{Label: "label", Kinds: map[string]data.Kind{"x": data.Numeric}})
 	r := ds.Report()
 	fmt.Println(r.Missing(), r.Invalid(), r.Columns[0].Examples[1])
-	// Output: 1 1 {4 8940a0ea85baf3d3 five true}
+	// Output: 1 1 {4 222b0bd51fcef7e6 five true}
 }
 
 func ExampleDataset_Describe() {
