@@ -27,8 +27,10 @@ func Confusion(m nn.Module, ds *data.Dataset) *ConfusionMatrix {
 	return NewConfusion(y, train.Predict(m, ds), ds.Classes())
 }
 
-// Evaluation is how a classifier does on a dataset: accuracy, log loss,
-// the classification report and the confusion matrix. It renders itself.
+// Evaluation is how a model does on a dataset. For a classifier: accuracy,
+// log loss, AUC, the classification report and the confusion matrix; for
+// a regression model (a dataset with a target): MSE, MAE and R², the
+// classification fields NaN and nil. It renders itself.
 type Evaluation struct {
 	Dataset   string
 	Rows      int
@@ -37,17 +39,26 @@ type Evaluation struct {
 	AUC       float64 // one-vs-rest macro ROC AUC (binary: the AUC); NaN if a class is absent
 	Report    *Report
 	Confusion *ConfusionMatrix
+
+	MSE, MAE, R2 float64 // regression; NaN for a classifier
 }
 
-// Evaluate measures classifier m on ds. It panics with Error if ds has no
-// labels.
+// Evaluate measures model m on ds: a classifier if ds has labels, a
+// regression model if it has a target. It panics with Error if ds has
+// neither.
 func Evaluate(m nn.Module, ds *data.Dataset) *Evaluation {
 	ds = ds.Snapshot()
+	if t := ds.Targets(); t != nil {
+		p := train.PredictValues(m, ds)
+		return &Evaluation{Dataset: ds.Name(), Rows: ds.Len(), Accuracy: math.NaN(), LogLoss: math.NaN(), AUC: math.NaN(),
+			MSE: MSE(t, p), MAE: MAE(t, p), R2: R2(t, p)}
+	}
 	y := labeled("Evaluate", ds)
 	proba := train.PredictProba(m, ds)
 	pred := ArgMax(proba)
 	cm := NewConfusion(y, pred, ds.Classes())
-	e := &Evaluation{Dataset: ds.Name(), Rows: cm.Total(), Accuracy: cm.Accuracy(), LogLoss: LogLoss(y, proba), Report: cm.Report(), Confusion: cm, AUC: math.NaN()}
+	e := &Evaluation{Dataset: ds.Name(), Rows: cm.Total(), Accuracy: cm.Accuracy(), LogLoss: LogLoss(y, proba), Report: cm.Report(), Confusion: cm, AUC: math.NaN(),
+		MSE: math.NaN(), MAE: math.NaN(), R2: math.NaN()}
 	present := 0
 	for _, n := range ds.ClassCounts() {
 		if n > 0 {
@@ -73,11 +84,17 @@ func aucOf(y []int, proba [][]float64) float64 {
 }
 
 func (e *Evaluation) String() string {
+	if e.Confusion == nil {
+		return fmt.Sprintf("%s: %d rows, MSE %.4g, MAE %.4g, R² %.4f", e.Dataset, e.Rows, e.MSE, e.MAE, e.R2)
+	}
 	return fmt.Sprintf("%s: %d rows, accuracy %.4f, log loss %.4f, AUC %.4f\n\n%s\n\n%s", e.Dataset, e.Rows, e.Accuracy, e.LogLoss, e.AUC, e.Report, e.Confusion)
 }
 
 // HTML renders the figures, the report and the confusion matrix side by side.
 func (e *Evaluation) HTML() string {
+	if e.Confusion == nil {
+		return "<p>" + html.EscapeString(e.String()) + "</p>"
+	}
 	return fmt.Sprintf(`<div class="tandem-evaluation"><p><b>%s</b>: %d rows, accuracy <b>%.4f</b>, log loss %.4f, AUC %.4f</p>`+
 		`<div style="display:flex;gap:2em;align-items:flex-start">%s%s</div></div>`,
 		html.EscapeString(e.Dataset), e.Rows, e.Accuracy, e.LogLoss, e.AUC, e.Report.HTML(), e.Confusion.HTML())
@@ -87,6 +104,10 @@ func (e *Evaluation) HTML() string {
 type CV struct {
 	Folds int   // default 5
 	Seed  int64 // fold assignment (stratified) and nn.Seed for each fold's model
+	// Standardize fits a data.Standardize scaler on each fold's training
+	// rows and applies it to them and to the held-out fold, so no statistic
+	// of a held-out row leaks into its model.
+	Standardize bool
 }
 
 // CrossValidation holds out-of-fold predictions: for every row, what a
@@ -142,8 +163,12 @@ func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config
 		}
 		nn.Seed(uint64(cv.Seed)*1000003 + uint64(f))
 		m := newModel()
-		train.Fit(m, ds.Select(in), cfg)
-		held := ds.Select(out)
+		fit, held := ds.Select(in), ds.Select(out)
+		if cv.Standardize {
+			sc := data.Standardize(fit)
+			fit, held = sc.Apply(fit), sc.Apply(held)
+		}
+		train.Fit(m, fit, cfg)
 		if regression {
 			v := train.PredictValues(m, held)
 			var y []float64

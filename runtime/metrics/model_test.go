@@ -141,3 +141,31 @@ func TestCompare(t *testing.T) {
 		t.Errorf("render:\n%s", c)
 	}
 }
+
+func TestEvaluate_Regression(t *testing.T) {
+	ds := data.Linear(data.Gen{N: 100, Features: 2, Noise: 0.1, Seed: 1})
+	nn.Seed(1)
+	m := nn.NewLinear(2, 1)
+	train.Fit(m, ds, train.Config{Epochs: 200, Optimizer: train.Adam, LR: 0.05, Quiet: true})
+	ev := Evaluate(m, ds)
+	if ev.Confusion != nil || !math.IsNaN(ev.Accuracy) || ev.R2 < 0.95 || math.Abs(ev.MSE-0.01) > 0.005 {
+		t.Errorf("regression evaluation: %v", ev)
+	}
+	if !strings.Contains(ev.String(), "R² 0.9") || !strings.Contains(ev.HTML(), "MSE") {
+		t.Errorf("render: %s", ev)
+	}
+}
+
+func TestCrossValidate_Standardize(t *testing.T) {
+	ds := data.Digits() // pixel counts 0–16: raw features train poorly with SGD
+	newModel := func() nn.Module { return nn.NewLinear(64, 10) }
+	cfg := train.Config{Epochs: 10, LR: 0.05}
+	raw := CrossValidate(newModel, ds, cfg, CV{Seed: 1})
+	std := CrossValidate(newModel, ds, cfg, CV{Seed: 1, Standardize: true})
+	if !(std.Accuracy() > 0.9) {
+		t.Errorf("standardized folds: out-of-fold accuracy %v (raw %v)", std.Accuracy(), raw.Accuracy())
+	}
+	if !reflect.DeepEqual(raw.Fold, std.Fold) {
+		t.Errorf("folds differ")
+	}
+}
