@@ -36,3 +36,5 @@ require (
 
 // npm packages are not Go code: keep go vet ./... and go list out of them.
 ignore ./frontend/node_modules
+
+tool github.com/traefik/yaegi/cmd/yaegi

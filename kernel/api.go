@@ -5,7 +5,11 @@
 // processes through kernel/supervisor).
 package kernel
 
-import "github.com/traefik/yaegi/interp"
+import (
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+)
 
 // Options configure a Session.
 type Options struct {
@@ -15,7 +19,23 @@ type Options struct {
 	// Preload lists import paths usable in a cell with no import line.
 	Preload []string
 	// Dir is the working directory of cell code ("" = current directory).
+	// The kernel process hosts one session, so New changes the process's
+	// working directory.
 	Dir string
+	// MaxOutput bounds what one cell may write to stdout and stderr
+	// together, in bytes; past it output is dropped with a notice
+	// (0 = DefaultMaxOutput).
+	MaxOutput int
+	// InterruptGrace is how long an interrupted cell gets to stop
+	// cooperatively before yaegi's context is cancelled
+	// (0 = DefaultInterruptGrace).
+	InterruptGrace time.Duration
+	// StuckGrace is how long a cancelled cell gets before Execute gives up
+	// and reports KindStuck (0 = DefaultStuckGrace).
+	StuckGrace time.Duration
+	// CodeBudget is how many bytes of source one interpreter compiles
+	// before the session recycles it (0 = DefaultCodeBudget).
+	CodeBudget int
 }
 
 // Bundle is a MIME bundle: MIME type → value (a string, or JSON-able value

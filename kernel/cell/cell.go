@@ -1,0 +1,1240 @@
+package cell
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Names the rewriter uses in the interpreter. They start with Reserved, so
+// they cannot collide with the names of ordinary Go code; completion hides
+// them.
+const (
+	// File is the file name every segment is compiled under.
+	File = "_.go"
+	// HostAlias is the import name of tandem.dev/tandem/runtime/host.
+	HostAlias = "__th"
+	// HelperAlias is the import name of the kernel's compiled helpers
+	// (Clear).
+	HelperAlias = "__tk"
+	// MarkVar is the int global that statement marks assign.
+	MarkVar = "__tl"
+	// MinFunc and MaxFunc are the interpreted generic helpers min and max
+	// are rewritten to.
+	MinFunc = "__tmin"
+	MaxFunc = "__tmax"
+	// Reserved prefixes every name above.
+	Reserved = "__t"
+)
+
+// lineMult separates the cell from the line in an encoded line number.
+const lineMult = 1_000_000
+
+// Encode packs a cell's execution count and a 1-based line within it into
+// the line number of a line directive.
+func Encode(cell, line int) int { return cell*lineMult + line }
+
+// Decode is the inverse of Encode. Line numbers that were not encoded
+// (smaller than lineMult) decode to cell 0.
+func Decode(enc int) (cell, line int) { return enc / lineMult, enc % lineMult }
+
+// Directive returns the line directive that makes the next line start at
+// line:col (1-based, bytes) of the cell. It ends with a newline.
+func Directive(cell, line, col int) string {
+	return "//line " + File + ":" + strconv.Itoa(Encode(cell, line)) + ":" + strconv.Itoa(col) + "\n"
+}
+
+// Mark returns an inline position comment: the character after it is at
+// line:col of the cell.
+func Mark(cell, line, col int) string {
+	return "/*line " + File + ":" + strconv.Itoa(Encode(cell, line)) + ":" + strconv.Itoa(col) + "*/"
+}
+
+// Check is the cooperative interrupt check inserted at loop heads and
+// function entries.
+const Check = "if *" + HostAlias + ".Stop != 0 { " + HostAlias + ".Check() }; "
+
+// Kind is the kind of a segment.
+type Kind int
+
+// Segment kinds, in the form yaegi needs them.
+const (
+	Import Kind = iota // import declarations (the kernel drops repeated ones)
+	Decl               // type, func, method and const declarations: file mode
+	Stmt               // statements (var declarations included): statement mode
+	Expr               // the cell's final expression, displayed if it has a value
+)
+
+func (k Kind) String() string {
+	return [...]string{"Import", "Decl", "Stmt", "Expr"}[k]
+}
+
+// ItemKind is the kind of a definition.
+type ItemKind int
+
+// Definition kinds.
+const (
+	Func    ItemKind = iota // func f()
+	Method                  // func (T) M(); Names[0] is "T.M"
+	Type                    // type T
+	Const                   // const group
+	Closure                 // f := func…{…} or var f = func…{…} at top level
+)
+
+// Item is one top-level definition, with the source to evaluate it again on
+// its own (used to re-evaluate dependents of a redefined func and to replay
+// declarations into a fresh interpreter).
+type Item struct {
+	Kind  ItemKind
+	Names []string // defined names; "T.M" for a method
+	Recv  string   // receiver base type of a method
+	Src   string   // standalone source, starting with a line directive
+	Uses  []string // identifiers it references (an over-approximation)
+	Line  int      // 1-based line in the cell
+	Sig   string   // declaration as written, without a func body
+	Doc   string   // doc comment text
+	// Results is the number of results of a func, method or closure.
+	Results int
+}
+
+// ImportSpec is one import of a cell.
+type ImportSpec struct {
+	Name string // explicit name ("" if none, "_" or "." if so written)
+	Path string
+	Line int // 1-based
+	Col  int // 1-based, bytes
+}
+
+// Segment is a run of code of one kind, evaluated with one Eval.
+type Segment struct {
+	Kind    Kind
+	Src     string // code for Eval (Import: empty, see Imports; Expr: the bare expression)
+	Line    int    // 1-based line of the segment's first code in the cell
+	Col     int    // 1-based column, bytes
+	Items   []Item
+	Vars    []string     // top-level variables a Stmt segment defines
+	// Call describes an Expr segment that is a call: "f" or "x.f" for such
+	// callees, "?" for others, "" when the expression is not a call. The
+	// kernel uses it to tell whether the expression has a single value to
+	// display (yaegi does not check result counts).
+	Call string
+	// VarTypes guesses the type name of some Vars from their definition
+	// (x := T{…}, &T{…}, var x T, new(T)); used for completion of cell types.
+	VarTypes map[string]string
+	Imports []ImportSpec // for Import segments
+}
+
+// Cell is a split cell.
+type Cell struct {
+	Segments []Segment
+}
+
+// Options configure Split.
+type Options struct {
+	// Cell is the execution count encoded into positions.
+	Cell int
+	// NoChecks leaves out interrupt checks and statement marks (for tools
+	// that only need the structure).
+	NoChecks bool
+	// TypeOf returns the Go type, as source, of a session global ("" if
+	// unknown). It lets `for i := range n` and `v, ok := <-ch` be rewritten
+	// when n or ch come from an earlier cell.
+	TypeOf func(name string) string
+	// Defined reports whether a top-level name was defined by the user in an
+	// earlier cell; a user-defined min, max or clear is not rewritten.
+	Defined func(name string) bool
+}
+
+// Error is a cell that cannot be split: a syntax error or a construct the
+// kernel refuses, with its position in the cell.
+type Error struct {
+	Line int // 1-based
+	Col  int // 1-based, bytes; 0 if unknown
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%d: %s", e.Line, e.Msg)
+}
+
+const (
+	declPrefix = "package p;"
+	stmtPrefix = "package p;func _(){"
+)
+
+// Split parses src and returns its segments with every rewrite applied. A
+// syntax error or a refused construct is returned as *Error.
+func Split(src string, opt Options) (c *Cell, err error) {
+	s := &splitter{src: src, opt: opt}
+	s.lines = lineStarts(src)
+	if err := s.parse(); err != nil {
+		return nil, err
+	}
+	if err := s.rewrite(); err != nil {
+		return nil, err
+	}
+	return s.segments(), nil
+}
+
+type node struct {
+	kind Kind
+	n    ast.Node
+	pos  int // offset in src
+	end  int
+}
+
+type edit struct {
+	pos, end int
+	text     string
+	class    int // at one offset: 0 (outer openers) before 1 before 2 (outer closers)
+	seq      int
+}
+
+type splitter struct {
+	src   string
+	opt   Options
+	lines []int
+	fset  *token.FileSet
+	nodes []node
+	edits []edit
+	ints  map[string]int // identifiers of the cell known to be integers (1) or not (-1)
+	decl  map[string]bool
+	base  map[*ast.File]int
+	tmp   int
+}
+
+func lineStarts(s string) []int {
+	l := []int{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			l = append(l, i+1)
+		}
+	}
+	return l
+}
+
+// lc returns the 1-based line and column of offset off.
+func (s *splitter) lc(off int) (int, int) {
+	i := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return i + 1, off - s.lines[i] + 1
+}
+
+// chunk is a byte range of src holding top-level code of one kind.
+type chunk struct {
+	kind       Kind
+	start, end int
+}
+
+// chunks cuts src at the starts of top-level declarations and statements.
+func chunks(src string) []chunk {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(f, []byte(src), func(token.Position, string) {}, 0)
+	type tok struct {
+		off int
+		t   token.Token
+		lit string
+	}
+	var toks []tok
+	for {
+		p, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{f.Offset(p), t, lit})
+	}
+	var out []chunk
+	depth := 0
+	atStart := true
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if atStart && depth == 0 && !(t.t == token.SEMICOLON) {
+			k := Stmt
+			switch t.t {
+			case token.IMPORT:
+				k = Import
+			case token.TYPE, token.CONST:
+				k = Decl
+			case token.FUNC:
+				if i+1 < len(toks) && toks[i+1].t == token.IDENT {
+					k = Decl
+				} else if i+1 < len(toks) && toks[i+1].t == token.LPAREN {
+					d, j := 0, i+1
+					for ; j < len(toks); j++ {
+						if toks[j].t == token.LPAREN {
+							d++
+						} else if toks[j].t == token.RPAREN {
+							d--
+							if d == 0 {
+								break
+							}
+						}
+					}
+					if j+1 < len(toks) && toks[j+1].t == token.IDENT {
+						k = Decl
+					}
+				}
+			}
+			if len(out) == 0 || out[len(out)-1].kind != k || k != Stmt {
+				if len(out) > 0 {
+					out[len(out)-1].end = t.off
+				}
+				out = append(out, chunk{kind: k, start: t.off})
+			}
+		}
+		switch t.t {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			if depth > 0 {
+				depth--
+			}
+		}
+		atStart = t.t == token.SEMICOLON
+	}
+	if len(out) > 0 {
+		out[len(out)-1].end = len(src)
+	}
+	return out
+}
+
+// blank returns src with the bytes of the chunks not selected by keep
+// replaced by spaces (newlines kept, so positions stay put).
+func blank(src string, cs []chunk, keep func(Kind) bool) string {
+	b := []byte(src)
+	for _, c := range cs {
+		if keep(c.kind) {
+			continue
+		}
+		for i := c.start; i < c.end; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+func (s *splitter) parseErr(err error, prefix int) error {
+	var el scanner.ErrorList
+	if errors.As(err, &el) && len(el) > 0 {
+		e := el[0]
+		col := e.Pos.Column
+		if e.Pos.Line == 1 {
+			col -= prefix
+		}
+		if e.Pos.Line > len(s.lines) {
+			// the closing brace of the statement wrapper: the end of the cell
+			l, c := s.lc(len(s.src))
+			return &Error{Line: l, Col: c, Msg: e.Msg}
+		}
+		if col < 1 {
+			col = 1
+		}
+		return &Error{Line: e.Pos.Line, Col: col, Msg: e.Msg}
+	}
+	return &Error{Line: 1, Msg: err.Error()}
+}
+
+func (s *splitter) parse() error {
+	cs := chunks(s.src)
+	s.fset = token.NewFileSet()
+	s.base = map[*ast.File]int{}
+	var files []*ast.File
+	for _, k := range []Kind{Import, Decl} {
+		dv := declPrefix + blank(s.src, cs, func(x Kind) bool { return x == k })
+		df, err := parser.ParseFile(s.fset, "", dv, parser.SkipObjectResolution|parser.ParseComments)
+		if err != nil {
+			return s.parseErr(err, len(declPrefix))
+		}
+		s.base[df] = s.fset.File(df.Pos()).Base() + len(declPrefix)
+		files = append(files, df)
+	}
+	sv := stmtPrefix + blank(s.src, cs, func(k Kind) bool { return k == Stmt }) + "\n}"
+	sf, err := parser.ParseFile(s.fset, "", sv, parser.SkipObjectResolution)
+	if err != nil {
+		return s.parseErr(err, len(stmtPrefix))
+	}
+	s.base[sf] = s.fset.File(sf.Pos()).Base() + len(stmtPrefix)
+	sb := s.base[sf]
+	for _, df := range files {
+		db := s.base[df]
+		for _, d := range df.Decls {
+			k := Decl
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				k = Import
+			}
+			s.nodes = append(s.nodes, node{kind: k, n: d, pos: int(d.Pos()) - db, end: int(d.End()) - db})
+		}
+	}
+	body := sf.Decls[0].(*ast.FuncDecl).Body
+	for _, st := range body.List {
+		if _, ok := st.(*ast.EmptyStmt); ok {
+			continue
+		}
+		s.nodes = append(s.nodes, node{kind: Stmt, n: st, pos: int(st.Pos()) - sb, end: int(st.End()) - sb})
+	}
+	sort.SliceStable(s.nodes, func(i, j int) bool { return s.nodes[i].pos < s.nodes[j].pos })
+	if n := len(s.nodes); n > 0 {
+		if _, ok := s.nodes[n-1].n.(*ast.ExprStmt); ok {
+			s.nodes[n-1].kind = Expr
+		}
+	}
+	return nil
+}
+
+// off converts a position of either parsed view to an offset in src.
+func (s *splitter) off(p token.Pos) int {
+	for f, b := range s.base {
+		if p >= f.FileStart && p <= f.FileEnd {
+			return int(p) - b
+		}
+	}
+	return -1
+}
+
+func (s *splitter) add(pos, end int, text string) { s.addc(1, pos, end, text) }
+
+func (s *splitter) addc(class, pos, end int, text string) {
+	s.edits = append(s.edits, edit{pos: pos, end: end, text: text, class: class, seq: len(s.edits)})
+}
+
+func (s *splitter) errAt(p token.Pos, msg string) *Error {
+	l, c := s.lc(s.off(p))
+	return &Error{Line: l, Col: c, Msg: msg}
+}
+
+// rewrite records the edits for every node.
+func (s *splitter) rewrite() error {
+	s.ints = map[string]int{}
+	s.decl = map[string]bool{}
+	for _, n := range s.nodes {
+		s.collectInts(n.n)
+		if fd, ok := n.n.(*ast.FuncDecl); ok && fd.Recv == nil {
+			s.decl[fd.Name.Name] = true
+		}
+	}
+	for _, n := range s.nodes {
+		switch x := n.n.(type) {
+		case *ast.FuncDecl:
+			if x.Recv == nil && x.Name.Name == "main" {
+				return s.errAt(x.Name.Pos(), "func main is not run in a notebook: yaegi would run it again after every later cell; rename it and call it, or put its body at the top level of the cell")
+			}
+			if x.Name.Name == "init" && x.Recv == nil {
+				return s.errAt(x.Name.Pos(), "func init is not run in a notebook: put its body at the top level of the cell")
+			}
+		case *ast.DeferStmt:
+			return s.errAt(x.Pos(), "defer at the top level of a cell would run again after every later cell (a yaegi limitation): put it inside a function")
+		}
+		if n.kind == Stmt || n.kind == Expr {
+			if err := s.topStmt(n); err != nil {
+				return err
+			}
+		}
+		if err := s.walk(n.n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// topStmt applies the rewrites that only concern top-level statements.
+func (s *splitter) topStmt(n node) error {
+	st := n.n.(ast.Stmt)
+	if !s.opt.NoChecks && n.kind == Stmt && risky(st) {
+		s.addc(0, n.pos, n.pos, s.mark(n.pos))
+	}
+	switch x := st.(type) {
+	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
+		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
+		s.addc(0, n.pos, n.pos, "func() { ")
+		s.addc(2, n.end, n.end, " }()")
+	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE && len(x.Lhs) == 2 && len(x.Rhs) == 1 {
+			a, ok1 := x.Lhs[0].(*ast.Ident)
+			b, ok2 := x.Lhs[1].(*ast.Ident)
+			if ok1 && ok2 {
+				return s.commaOk(n, a.Name, b.Name, x.Rhs[0])
+			}
+		}
+	case *ast.DeclStmt:
+		g := x.Decl.(*ast.GenDecl)
+		if g.Tok == token.VAR && len(g.Specs) == 1 {
+			vs := g.Specs[0].(*ast.ValueSpec)
+			if len(vs.Names) == 2 && len(vs.Values) == 1 && vs.Type == nil {
+				return s.commaOk(n, vs.Names[0].Name, vs.Names[1].Name, vs.Values[0])
+			}
+		}
+	}
+	return nil
+}
+
+// commaOk rewrites a top-level two-value definition from a map index, a
+// receive or a type assertion, which crashes yaegi's compiler, into
+// declarations followed by an assignment (which works).
+func (s *splitter) commaOk(n node, a, b string, rhs ast.Expr) error {
+	txt := func(e ast.Node) string { return s.src[s.off(e.Pos()):s.off(e.End())] }
+	var decl string
+	switch r := ast.Unparen(rhs).(type) {
+	case *ast.TypeAssertExpr:
+		if r.Type == nil {
+			return nil
+		}
+		if a != "_" {
+			decl = "var " + a + " " + txt(r.Type) + "; "
+		}
+	case *ast.IndexExpr:
+		// m[k] has no side effect of its own: evaluate it once for the type.
+		if a != "_" {
+			decl = a + " := " + txt(r) + "; "
+		}
+	case *ast.UnaryExpr:
+		if r.Op != token.ARROW {
+			return nil
+		}
+		if a != "_" {
+			t := ""
+			if id, ok := r.X.(*ast.Ident); ok && s.opt.TypeOf != nil {
+				t = elemType(s.opt.TypeOf(id.Name))
+			}
+			if t == "" {
+				return s.errAt(rhs.Pos(), fmt.Sprintf("%s, %s := <-ch at the top level of a cell needs the channel's element type, which is not known here: write `var %s T; var %s bool; %s, %s = <-ch`", a, b, a, b, a, b))
+			}
+			decl = "var " + a + " " + t + "; "
+		}
+	default:
+		return nil
+	}
+	if b != "_" {
+		decl += "var " + b + " bool; "
+	}
+	s.add(n.pos, n.pos, decl)
+	// turn := (or var … =) into =
+	switch st := n.n.(type) {
+	case *ast.AssignStmt:
+		p := s.off(st.TokPos)
+		s.add(p, p+2, "=")
+	case *ast.DeclStmt:
+		vs := st.Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec)
+		s.add(n.pos, s.off(vs.Names[0].Pos()), "")
+	}
+	return nil
+}
+
+// elemType returns the element type of a channel type written as source.
+func elemType(t string) string {
+	for _, p := range []string{"chan<- ", "<-chan ", "chan "} {
+		if strings.HasPrefix(t, p) {
+			return strings.TrimSpace(t[len(p):])
+		}
+	}
+	return ""
+}
+
+func (s *splitter) mark(off int) string {
+	l, _ := s.lc(off)
+	return MarkVar + " = " + strconv.Itoa(Encode(s.opt.Cell, l)) + "; "
+}
+
+// risky reports whether running the head of st can panic (a call, an index,
+// a dereference, a division, …); only those statements get a mark.
+func risky(st ast.Stmt) bool {
+	var parts []ast.Node
+	switch x := st.(type) {
+	case *ast.IfStmt:
+		parts = []ast.Node{x.Init, x.Cond}
+	case *ast.ForStmt:
+		parts = []ast.Node{x.Init, x.Cond}
+	case *ast.RangeStmt:
+		parts = []ast.Node{x.X}
+	case *ast.SwitchStmt:
+		parts = []ast.Node{x.Init, x.Tag}
+	case *ast.TypeSwitchStmt:
+		parts = []ast.Node{x.Init, x.Assign}
+	case *ast.LabeledStmt:
+		return risky(x.Stmt)
+	case *ast.BlockStmt, *ast.SelectStmt, *ast.BranchStmt, *ast.EmptyStmt:
+		return false
+	default:
+		parts = []ast.Node{st}
+	}
+	found := false
+	for _, p := range parts {
+		if p == nil || isNil(p) {
+			continue
+		}
+		ast.Inspect(p, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr, *ast.IndexExpr, *ast.IndexListExpr, *ast.SliceExpr, *ast.StarExpr,
+				*ast.TypeAssertExpr, *ast.SelectorExpr, *ast.SendStmt:
+				found = true
+			case *ast.BinaryExpr:
+				if x.Op == token.QUO || x.Op == token.REM {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+func isNil(n ast.Node) bool {
+	switch x := n.(type) {
+	case ast.Stmt:
+		return x == nil
+	case ast.Expr:
+		return x == nil
+	}
+	return false
+}
+
+// walk applies the rewrites that apply anywhere.
+func (s *splitter) walk(root ast.Node) error {
+	var err error
+	ast.Inspect(root, func(n ast.Node) bool {
+		if err != nil {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.FuncDecl:
+			if x.Body != nil {
+				s.entry(x.Body)
+			}
+		case *ast.FuncLit:
+			s.entry(x.Body)
+		case *ast.BlockStmt:
+			s.marks(x.List)
+		case *ast.CaseClause:
+			s.marks(x.Body)
+		case *ast.CommClause:
+			s.marks(x.Body)
+		case *ast.ForStmt:
+			s.entry(x.Body)
+			if a, ok := x.Init.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+				s.perIteration(x.Body, a.Lhs)
+			}
+		case *ast.RangeStmt:
+			s.entry(x.Body)
+			s.rangeStmt(x)
+		case *ast.CallExpr:
+			s.builtin(x)
+		}
+		return true
+	})
+	return err
+}
+
+func (s *splitter) entry(b *ast.BlockStmt) {
+	if s.opt.NoChecks {
+		return
+	}
+	p := s.off(b.Lbrace) + 1
+	s.add(p, p, Check)
+}
+
+func (s *splitter) marks(list []ast.Stmt) {
+	if s.opt.NoChecks {
+		return
+	}
+	for _, st := range list {
+		if risky(st) {
+			p := s.off(st.Pos())
+			s.add(p, p, s.mark(p))
+		}
+	}
+}
+
+// perIteration gives each iteration its own copy of the loop variables
+// (Go 1.22 semantics) when the body can capture them and does not assign
+// them.
+func (s *splitter) perIteration(body *ast.BlockStmt, vars []ast.Expr) {
+	var names []string
+	for _, v := range vars {
+		if id, ok := v.(*ast.Ident); ok && id.Name != "_" {
+			names = append(names, id.Name)
+		}
+	}
+	if len(names) == 0 || !captures(body, names) || assigns(body, names) {
+		return
+	}
+	p := s.off(body.Lbrace) + 1
+	l := strings.Join(names, ", ")
+	s.add(p, p, l+" := "+l+"; ")
+}
+
+// captures reports whether body holds a func literal, a go or defer
+// statement, or takes the address of one of names.
+func captures(body ast.Node, names []string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			found = true
+		case *ast.UnaryExpr:
+			if id, ok := x.X.(*ast.Ident); ok && x.Op == token.AND && contains(names, id.Name) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func assigns(body ast.Node, names []string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			if x.Tok != token.DEFINE {
+				for _, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok && contains(names, id.Name) {
+						found = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id, ok := x.X.(*ast.Ident); ok && contains(names, id.Name) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// rangeStmt rewrites range over an integer into a three-clause loop, and
+// gives closures per-iteration copies of range variables.
+func (s *splitter) rangeStmt(x *ast.RangeStmt) {
+	if x.Value == nil && s.intish(x.X) {
+		k := "__ti"
+		tok := ":="
+		if x.Key != nil {
+			k = s.src[s.off(x.Key.Pos()):s.off(x.Key.End())]
+			if x.Tok == token.ASSIGN {
+				tok = "="
+			}
+		}
+		xs := s.src[s.off(x.X.Pos()):s.off(x.X.End())]
+		from, to := s.off(x.For), s.off(x.Body.Lbrace)
+		if simple(x.X) {
+			s.add(from, to, fmt.Sprintf("for %s %s (%s) - (%s); %s < (%s); %s++ ", k, tok, xs, xs, k, xs, k))
+		} else {
+			s.tmp++
+			n := "__tn" + strconv.Itoa(s.tmp)
+			s.add(from, to, fmt.Sprintf("{ %s := %s; for %s %s %s - %s; %s < %s; %s++ ", n, xs, k, tok, n, n, k, n, k))
+			e := s.off(x.End())
+			s.add(e, e, " }")
+		}
+		if x.Key != nil && x.Tok == token.DEFINE {
+			s.perIteration(x.Body, []ast.Expr{x.Key})
+		}
+		return
+	}
+	if x.Tok == token.DEFINE {
+		s.perIteration(x.Body, []ast.Expr{x.Key, x.Value})
+	}
+}
+
+func simple(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.BasicLit, *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return simple(x.X)
+	case *ast.ParenExpr:
+		return simple(x.X)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && (id.Name == "len" || id.Name == "cap") && len(x.Args) == 1 {
+			return simple(x.Args[0])
+		}
+	}
+	return false
+}
+
+var intTypes = map[string]bool{"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true, "uintptr": true, "byte": true, "rune": true}
+
+// intish reports whether e is an integer expression, as far as syntax, the
+// cell's own declarations and Options.TypeOf can tell.
+func (s *splitter) intish(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT || x.Kind == token.CHAR
+	case *ast.ParenExpr:
+		return s.intish(x.X)
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
+			return s.intish(x.X) || (x.Op != token.SHL && x.Op != token.SHR && s.intish(x.Y))
+		}
+	case *ast.UnaryExpr:
+		return x.Op == token.SUB && s.intish(x.X)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok {
+			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
+		}
+	case *ast.Ident:
+		if v := s.ints[x.Name]; v != 0 {
+			return v > 0
+		}
+		if s.opt.TypeOf != nil {
+			return intTypes[s.opt.TypeOf(x.Name)]
+		}
+	}
+	return false
+}
+
+// collectInts records identifiers the cell declares with an integer type
+// or initialiser (1) or with something else (-1). Names are not scoped: a
+// name used both ways is not trusted.
+func (s *splitter) collectInts(root ast.Node) {
+	set := func(name string, isInt bool) {
+		v := -1
+		if isInt {
+			v = 1
+		}
+		if old, ok := s.ints[name]; ok && old != v {
+			v = -2
+		}
+		s.ints[name] = v
+	}
+	typeInt := func(t ast.Expr) bool {
+		id, ok := t.(*ast.Ident)
+		return ok && intTypes[id.Name]
+	}
+	// two passes so that n := len(x); m := n * 2 resolves in order
+	for pass := 0; pass < 2; pass++ {
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.Field:
+				for _, nm := range x.Names {
+					if pass == 0 {
+						set(nm.Name, typeInt(x.Type))
+					}
+				}
+			case *ast.ValueSpec:
+				for i, nm := range x.Names {
+					if pass == 0 && x.Type != nil {
+						set(nm.Name, typeInt(x.Type))
+					} else if x.Type == nil && i < len(x.Values) && pass == 1 {
+						if _, seen := s.ints[nm.Name]; !seen {
+							set(nm.Name, s.intish(x.Values[i]))
+						}
+					}
+				}
+			case *ast.AssignStmt:
+				if x.Tok == token.DEFINE && pass == 1 {
+					for i, l := range x.Lhs {
+						id, ok := l.(*ast.Ident)
+						if !ok {
+							continue
+						}
+						if _, seen := s.ints[id.Name]; seen {
+							continue
+						}
+						set(id.Name, len(x.Lhs) == len(x.Rhs) && s.intish(x.Rhs[i]))
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// builtin rewrites min, max and clear, which yaegi v0.16.1 does not know.
+func (s *splitter) builtin(x *ast.CallExpr) {
+	id, ok := x.Fun.(*ast.Ident)
+	if !ok || len(x.Args) == 0 || x.Ellipsis.IsValid() {
+		return
+	}
+	if s.decl[id.Name] || (s.opt.Defined != nil && s.opt.Defined(id.Name)) {
+		return
+	}
+	p, e := s.off(id.Pos()), s.off(id.End())
+	switch id.Name {
+	case "min", "max":
+		fn := MinFunc
+		if id.Name == "max" {
+			fn = MaxFunc
+		}
+		if len(x.Args) == 1 {
+			s.add(p, e, "")
+			return
+		}
+		s.add(p, e, fn+strings.Repeat("("+fn, len(x.Args)-2))
+		for _, a := range x.Args[1 : len(x.Args)-1] {
+			ae := s.off(a.End())
+			s.add(ae, ae, ")")
+		}
+	case "clear":
+		if len(x.Args) == 1 {
+			s.add(p, e, HelperAlias+".Clear")
+		}
+	}
+}
+
+// render returns src[start:end] with the edits inside it applied, each
+// followed by a position comment for the original text after it.
+func (s *splitter) render(start, end int) string {
+	var es []edit
+	for _, e := range s.edits {
+		if e.pos >= start && e.end <= end {
+			es = append(es, e)
+		}
+	}
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].pos != es[j].pos {
+			return es[i].pos < es[j].pos
+		}
+		if es[i].class != es[j].class {
+			return es[i].class < es[j].class
+		}
+		return es[i].seq < es[j].seq
+	})
+	var b strings.Builder
+	cur := start
+	for _, e := range es {
+		if e.pos < cur {
+			continue // inside a replaced range
+		}
+		b.WriteString(s.src[cur:e.pos])
+		b.WriteString(e.text)
+		l, c := s.lc(e.end)
+		b.WriteString(Mark(s.opt.Cell, l, c))
+		cur = e.end
+	}
+	b.WriteString(s.src[cur:end])
+	return b.String()
+}
+
+func (s *splitter) directive(off int) string {
+	l, c := s.lc(off)
+	return Directive(s.opt.Cell, l, c)
+}
+
+// segments groups the nodes into segments and collects their items.
+func (s *splitter) segments() *Cell {
+	c := &Cell{}
+	for i := 0; i < len(s.nodes); {
+		j := i + 1
+		k := s.nodes[i].kind
+		for k != Expr && j < len(s.nodes) && s.nodes[j].kind == k {
+			j++
+		}
+		group := s.nodes[i:j]
+		start, end := group[0].pos, group[len(group)-1].end
+		l, col := s.lc(start)
+		seg := Segment{Kind: k, Line: l, Col: col}
+		switch k {
+		case Import:
+			for _, n := range group {
+				for _, sp := range n.n.(*ast.GenDecl).Specs {
+					is := sp.(*ast.ImportSpec)
+					p, _ := strconv.Unquote(is.Path.Value)
+					il, ic := s.lc(s.off(is.Pos()))
+					name := ""
+					if is.Name != nil {
+						name = is.Name.Name
+					}
+					seg.Imports = append(seg.Imports, ImportSpec{Name: name, Path: p, Line: il, Col: ic})
+				}
+			}
+		case Decl:
+			seg.Src = "\n" + s.directive(start) + s.render(start, end)
+			for _, n := range group {
+				seg.Items = append(seg.Items, s.declItems(n)...)
+			}
+		case Stmt:
+			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
+			seg.VarTypes = map[string]string{}
+			for _, n := range group {
+				names, it := s.stmtDefs(n)
+				seg.Vars = append(seg.Vars, names...)
+				guessTypes(n.n, seg.VarTypes)
+				if it != nil {
+					seg.Items = append(seg.Items, *it)
+				}
+			}
+		case Expr:
+			e := group[0].n.(*ast.ExprStmt).X
+			seg.Src = s.render(s.off(e.Pos()), s.off(e.End()))
+			if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+				seg.Call = "?"
+				switch f := ast.Unparen(call.Fun).(type) {
+				case *ast.Ident:
+					seg.Call = f.Name
+				case *ast.SelectorExpr:
+					if x, ok := f.X.(*ast.Ident); ok {
+						seg.Call = x.Name + "." + f.Sel.Name
+					}
+				}
+			}
+		}
+		c.Segments = append(c.Segments, seg)
+		i = j
+	}
+	return c
+}
+
+func (s *splitter) uses(n ast.Node) []string {
+	seen := map[string]bool{}
+	var out []string
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(x.X, func(m ast.Node) bool {
+				if id, ok := m.(*ast.Ident); ok && !seen[id.Name] {
+					seen[id.Name] = true
+					out = append(out, id.Name)
+				}
+				return true
+			})
+			return false
+		case *ast.Ident:
+			if !seen[x.Name] {
+				seen[x.Name] = true
+				out = append(out, x.Name)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+func (s *splitter) declItems(n node) []Item {
+	l, _ := s.lc(n.pos)
+	switch d := n.n.(type) {
+	case *ast.FuncDecl:
+		it := Item{Kind: Func, Names: []string{d.Name.Name}, Line: l,
+			Src: "\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(d), Doc: d.Doc.Text()}
+		it.Results = d.Type.Results.NumFields()
+		if d.Body != nil {
+			it.Sig = strings.TrimSpace(s.src[n.pos:s.off(d.Body.Lbrace)])
+		} else {
+			it.Sig = s.src[n.pos:n.end]
+		}
+		if d.Recv != nil && len(d.Recv.List) == 1 {
+			it.Kind = Method
+			it.Recv = recvName(d.Recv.List[0].Type)
+			it.Names = []string{it.Recv + "." + d.Name.Name}
+		}
+		return []Item{it}
+	case *ast.GenDecl:
+		if d.Tok == token.CONST || !d.Lparen.IsValid() {
+			it := Item{Kind: Const, Line: l, Src: "\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(d),
+				Sig: s.src[n.pos:n.end], Doc: d.Doc.Text()}
+			if d.Tok == token.TYPE {
+				it.Kind = Type
+			}
+			for _, sp := range d.Specs {
+				switch x := sp.(type) {
+				case *ast.ValueSpec:
+					for _, nm := range x.Names {
+						it.Names = append(it.Names, nm.Name)
+					}
+				case *ast.TypeSpec:
+					it.Names = append(it.Names, x.Name.Name)
+				}
+			}
+			return []Item{it}
+		}
+		var out []Item
+		for _, sp := range d.Specs {
+			ts := sp.(*ast.TypeSpec)
+			p, e := s.off(ts.Pos()), s.off(ts.End())
+			sl, sc := s.lc(p)
+			doc := ts.Doc.Text()
+			if doc == "" {
+				doc = d.Doc.Text()
+			}
+			out = append(out, Item{Kind: Type, Names: []string{ts.Name.Name}, Line: sl,
+				Src: "\n" + Directive(s.opt.Cell, sl, 1) + "type " + Mark(s.opt.Cell, sl, sc) + s.render(p, e), Uses: s.uses(ts),
+				Sig: "type " + s.src[p:e], Doc: doc})
+		}
+		return out
+	}
+	return nil
+}
+
+func recvName(t ast.Expr) string {
+	for {
+		switch x := t.(type) {
+		case *ast.StarExpr:
+			t = x.X
+		case *ast.ParenExpr:
+			t = x.X
+		case *ast.IndexExpr:
+			t = x.X
+		case *ast.IndexListExpr:
+			t = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// stmtDefs returns the top-level variables a statement defines, and an
+// item when it defines a closure (f := func…).
+func (s *splitter) stmtDefs(n node) ([]string, *Item) {
+	var names []string
+	var lit bool
+	switch x := n.n.(type) {
+	case *ast.AssignStmt:
+		if x.Tok != token.DEFINE {
+			return nil, nil
+		}
+		for _, l := range x.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				names = append(names, id.Name)
+			}
+		}
+		if len(x.Lhs) == 1 && len(x.Rhs) == 1 {
+			_, lit = x.Rhs[0].(*ast.FuncLit)
+		}
+	case *ast.DeclStmt:
+		g, ok := x.Decl.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			return nil, nil
+		}
+		for _, sp := range g.Specs {
+			vs := sp.(*ast.ValueSpec)
+			for _, nm := range vs.Names {
+				if nm.Name != "_" {
+					names = append(names, nm.Name)
+				}
+			}
+			if len(g.Specs) == 1 && len(vs.Names) == 1 && len(vs.Values) == 1 {
+				_, lit = vs.Values[0].(*ast.FuncLit)
+			}
+		}
+	}
+	if !lit || len(names) != 1 {
+		return names, nil
+	}
+	l, _ := s.lc(n.pos)
+	res := 0
+	ast.Inspect(n.n, func(m ast.Node) bool {
+		if fl, ok := m.(*ast.FuncLit); ok {
+			res = fl.Type.Results.NumFields()
+			return false
+		}
+		return true
+	})
+	return names, &Item{Kind: Closure, Names: names, Line: l, Results: res,
+		Src: ";\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(n.n)}
+}
+
+// Status reports whether src is "complete", "incomplete" (more lines are
+// expected: an open brace, parenthesis or string) or "invalid", and for
+// incomplete code the indent of the next line.
+func Status(src string) (status, indent string) {
+	if strings.TrimSpace(src) == "" {
+		return "complete", ""
+	}
+	_, err := Split(src, Options{NoChecks: true})
+	if err == nil {
+		return "complete", ""
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return "invalid", ""
+	}
+	tl := strings.Count(strings.TrimRight(src, " \t\n"), "\n") + 1
+	if e.Line >= tl && (strings.Contains(e.Msg, "EOF") || strings.Contains(e.Msg, "not terminated") || strings.Contains(e.Msg, "expected '}'") || strings.Contains(e.Msg, "expected ')'")) {
+		last := src[strings.LastIndex(strings.TrimRight(src, "\n"), "\n")+1:]
+		ind := last[:len(last)-len(strings.TrimLeft(last, " \t"))]
+		t := strings.TrimRight(last, " \t")
+		if strings.HasSuffix(t, "{") || strings.HasSuffix(t, "(") || strings.HasSuffix(t, "[") {
+			ind += "\t"
+		}
+		return "incomplete", ind
+	}
+	return "invalid", ""
+}
+
+// guessTypes records the type name of variables defined as T{…}, &T{…},
+// new(T) or var x T.
+func guessTypes(n ast.Node, out map[string]string) {
+	name := func(e ast.Expr) string {
+		switch x := e.(type) {
+		case *ast.CompositeLit:
+			if id, ok := x.Type.(*ast.Ident); ok {
+				return id.Name
+			}
+		case *ast.UnaryExpr:
+			if c, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND {
+				if id, ok := c.Type.(*ast.Ident); ok {
+					return id.Name
+				}
+			}
+		case *ast.CallExpr:
+			if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "new" && len(x.Args) == 1 {
+				if t, ok := x.Args[0].(*ast.Ident); ok {
+					return t.Name
+				}
+			}
+		}
+		return ""
+	}
+	switch x := n.(type) {
+	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
+			for i, l := range x.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					if t := name(x.Rhs[i]); t != "" {
+						out[id.Name] = t
+					}
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		if g, ok := x.Decl.(*ast.GenDecl); ok {
+			for _, sp := range g.Specs {
+				vs, ok := sp.(*ast.ValueSpec)
+				if !ok {
+					continue
+				}
+				for i, nm := range vs.Names {
+					if id, ok := vs.Type.(*ast.Ident); ok {
+						out[nm.Name] = id.Name
+					} else if st, ok := vs.Type.(*ast.StarExpr); ok {
+						if id, ok := st.X.(*ast.Ident); ok {
+							out[nm.Name] = id.Name
+						}
+					} else if i < len(vs.Values) {
+						if t := name(vs.Values[i]); t != "" {
+							out[nm.Name] = t
+						}
+					}
+				}
+			}
+		}
+	}
+}

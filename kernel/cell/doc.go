@@ -1,0 +1,47 @@
+// Package cell turns the source of a notebook cell into code yaegi v0.16.1
+// can evaluate with REPL semantics.
+//
+// A cell may mix imports, declarations and statements in any order; yaegi
+// picks file mode or statement mode from the first token of what it is
+// given, so Split cuts a cell into segments (imports, declarations,
+// statements) that the kernel evaluates in order.
+//
+// # Positions
+//
+// Every segment starts with a line directive
+//
+//	//line _.go:<Encode(cell, line)>:<col>
+//
+// and every piece of text the rewriter inserts is followed by an inline
+// /*line*/ comment, so positions yaegi reports decode to the cell's own
+// coordinates (Decode). The file name stays "_.go": yaegi keys imports by
+// file name, and another name would hide earlier imports.
+//
+// # Rewrites
+//
+// Split rewrites what yaegi lacks or gets wrong (see DESIGN.md §8):
+//
+//   - `for i := range n` over an integer (a literal, len/cap, a conversion,
+//     an integer variable of the cell or of the session);
+//   - Go 1.22 per-iteration loop variables, when the body captures them;
+//   - min, max (as generic helpers the kernel defines) and clear (a
+//     compiled helper);
+//   - top-level `v, ok := m[k]`, `v, ok := x.(T)` and `v, ok := <-ch`
+//     (the last needs the channel's element type from Options.TypeOf);
+//   - top-level compound statements (if, for, switch, select, blocks) run
+//     inside a function literal, which fixes type switches, multi-value
+//     `:=` in nested blocks and `:=` in loops that must shadow a global;
+//   - `var` declarations run as statements, so `var b = a` over an earlier
+//     cell's `a` works.
+//
+// It inserts the cooperative interrupt check
+//
+//	if *__th.Stop != 0 { __th.Check() }
+//
+// at loop heads and function entries (HostAlias imports runtime/host), and
+// a statement mark `__tl = <encoded line>` before statements that can
+// panic, so the kernel can point a runtime panic at the failing line.
+//
+// BUG(session): range over a function (Go 1.23 iterators) is not rewritten;
+// yaegi reports it as an error.
+package cell

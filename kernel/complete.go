@@ -1,0 +1,307 @@
+package kernel
+
+import (
+	"fmt"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"tandem.dev/tandem/kernel/cell"
+)
+
+var builtins = []string{"append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make",
+	"max", "min", "new", "panic", "print", "println", "real", "recover",
+	"bool", "byte", "complex128", "complex64", "error", "float32", "float64", "int", "int16", "int32",
+	"int64", "int8", "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8", "uintptr", "any",
+	"true", "false", "nil", "iota"}
+
+func isIdent(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// wordAt returns the identifier around byte offset pos (start, end) and,
+// if it follows "x.", the offset range of x.
+func wordAt(code string, pos int) (start, end, qs, qe int) {
+	if pos > len(code) {
+		pos = len(code)
+	}
+	if pos < 0 {
+		pos = 0
+	}
+	start = pos
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(code[:start])
+		if !isIdent(r) {
+			break
+		}
+		start -= n
+	}
+	end = pos
+	for end < len(code) {
+		r, n := utf8.DecodeRuneInString(code[end:])
+		if !isIdent(r) {
+			break
+		}
+		end += n
+	}
+	qs, qe = -1, -1
+	if start > 0 && code[start-1] == '.' {
+		qe = start - 1
+		qs = qe
+		for qs > 0 {
+			r, n := utf8.DecodeLastRuneInString(code[:qs])
+			if !isIdent(r) {
+				break
+			}
+			qs -= n
+		}
+	}
+	return
+}
+
+// Complete returns completions at byte offset pos of code: session
+// variables, funcs and types, packages (imported and preloaded) and their
+// exported members, fields and methods after "x.", keywords and builtins.
+func (s *Session) Complete(code string, pos int) Completion {
+	start, _, qs, qe := wordAt(code, pos)
+	if pos > len(code) {
+		pos = len(code)
+	}
+	prefix := code[start:pos]
+	c := Completion{CursorStart: start, CursorEnd: pos, Matches: []string{}}
+	var cands []string
+	if qs >= 0 && qs < qe {
+		cands = s.members(code[qs:qe])
+	} else {
+		cands = s.names()
+	}
+	seen := map[string]bool{}
+	for _, n := range cands {
+		if strings.HasPrefix(n, prefix) && !strings.HasPrefix(n, cell.Reserved) && !seen[n] {
+			seen[n] = true
+			c.Matches = append(c.Matches, n)
+		}
+	}
+	sort.Strings(c.Matches)
+	return c
+}
+
+// names lists the top-level names a cell can use.
+func (s *Session) names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var l []string
+	for n := range s.vars {
+		l = append(l, n)
+	}
+	for n, e := range s.defs {
+		if e.item.Kind != cell.Method {
+			l = append(l, n)
+		}
+	}
+	for n := range s.pkgNames() {
+		l = append(l, n)
+	}
+	for i := token.BREAK; i < token.TILDE; i++ {
+		if i.IsKeyword() {
+			l = append(l, i.String())
+		}
+	}
+	return append(l, builtins...)
+}
+
+// pkgNames maps the package names cells can use to their import paths.
+// The caller holds s.mu.
+func (s *Session) pkgNames() map[string]string {
+	m := map[string]string{}
+	for _, p := range s.opts.Preload {
+		if k := keyOf(s.opts.Symbols, p); k != "" {
+			m[k[strings.LastIndexByte(k, '/')+1:]] = p
+		}
+	}
+	for n, p := range s.imported {
+		m[n] = p
+	}
+	return m
+}
+
+// members lists what may follow "x.".
+func (s *Session) members(x string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pkgNames()[x]; ok {
+		if _, isVar := s.vars[x]; !isVar {
+			var l []string
+			for n := range s.opts.Symbols[keyOf(s.opts.Symbols, p)] {
+				l = append(l, n)
+			}
+			return l
+		}
+	}
+	var l []string
+	vi, ok := s.vars[x]
+	if !ok {
+		// a type name: its methods
+		return s.methodsOf(x)
+	}
+	l = append(l, s.methodsOf(vi.typ)...)
+	if s.running.Load() || s.in == nil {
+		return l
+	}
+	v := s.global(x)
+	if !v.IsValid() {
+		return l
+	}
+	t := v.Type()
+	if t.Kind() == reflect.Interface && !v.IsNil() {
+		t = v.Elem().Type()
+	}
+	for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
+		for i := 0; i < tt.NumMethod(); i++ {
+			l = append(l, tt.Method(i).Name)
+		}
+	}
+	if t.Kind() == reflect.Ptr {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			if f := t.Field(i); !strings.HasPrefix(f.Name, "X") || f.IsExported() {
+				l = append(l, f.Name)
+			}
+		}
+	}
+	return l
+}
+
+// methodsOf lists the methods cells declared on type t. The caller holds s.mu.
+func (s *Session) methodsOf(t string) []string {
+	if t == "" {
+		return nil
+	}
+	var l []string
+	for n, e := range s.defs {
+		if e.item.Kind == cell.Method && e.item.Recv == t {
+			l = append(l, n[len(t)+1:])
+		}
+	}
+	return l
+}
+
+// Inspect returns the signature and documentation of the symbol at byte
+// offset pos of code.
+func (s *Session) Inspect(code string, pos int) Inspection {
+	start, end, qs, qe := wordAt(code, pos)
+	name := code[start:end]
+	if name == "" {
+		return Inspection{}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if qs >= 0 && qs < qe {
+		x := code[qs:qe]
+		if p, ok := s.pkgNames()[x]; ok {
+			sym, ok := s.opts.Symbols[keyOf(s.opts.Symbols, p)][name]
+			if !ok {
+				return Inspection{}
+			}
+			text := describe(x+"."+name, sym)
+			if d := docFor(p, name); d != "" {
+				text += "\n\n" + d
+			}
+			return Inspection{Found: true, Text: text}
+		}
+		if vi, ok := s.vars[x]; ok {
+			if e, ok := s.defs[vi.typ+"."+name]; ok {
+				return Inspection{Found: true, Text: itemText(e)}
+			}
+		}
+		if e, ok := s.defs[x+"."+name]; ok {
+			return Inspection{Found: true, Text: itemText(e)}
+		}
+		return Inspection{}
+	}
+	if e, ok := s.defs[name]; ok {
+		return Inspection{Found: true, Text: itemText(e)}
+	}
+	if vi, ok := s.vars[name]; ok && s.in != nil && !s.running.Load() {
+		v := s.global(name)
+		if v.IsValid() {
+			t := v.Type().String()
+			if vi.typ != "" {
+				t = vi.typ
+			}
+			val := fmt.Sprintf("%v", v)
+			if len(val) > 200 {
+				val = val[:200] + "…"
+			}
+			return Inspection{Found: true, Text: fmt.Sprintf("var %s %s (cell %d)\n\n%s", name, t, vi.cell, val)}
+		}
+	}
+	if p, ok := s.pkgNames()[name]; ok {
+		text := "package " + name + " // import " + quote(p)
+		if d := docFor(p, ""); d != "" {
+			text += "\n\n" + d
+		}
+		return Inspection{Found: true, Text: text}
+	}
+	return Inspection{}
+}
+
+func itemText(e *entry) string {
+	t := e.item.Sig
+	if e.item.Doc != "" {
+		t += "\n\n" + strings.TrimSpace(e.item.Doc)
+	}
+	return t + fmt.Sprintf("\n\n(defined in cell %d)", e.cell)
+}
+
+// describe renders a compiled symbol: a func's signature, a type, a var.
+func describe(name string, v reflect.Value) string {
+	if !v.IsValid() {
+		return name
+	}
+	t := v.Type()
+	switch {
+	case t.Kind() == reflect.Func:
+		return "func " + name + strings.TrimPrefix(t.String(), "func")
+	case t.Kind() == reflect.Ptr && v.IsNil():
+		e := t.Elem()
+		return "type " + name + " " + kindText(e)
+	case v.CanAddr():
+		return "var " + name + " " + t.String()
+	}
+	return "const " + name + " = " + fmt.Sprint(v.Interface())
+}
+
+func kindText(t reflect.Type) string {
+	if t.Kind() == reflect.Struct {
+		var b strings.Builder
+		b.WriteString("struct {")
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.IsExported() {
+				fmt.Fprintf(&b, "\n\t%s %s", f.Name, f.Type)
+			}
+		}
+		b.WriteString("\n}")
+		return b.String()
+	}
+	return t.Kind().String()
+}
+
+// docFor returns the documentation of a package member ("" for the
+// package itself), from the table generated at go generate time.
+func docFor(path, name string) string {
+	if name == "" {
+		return docs[path]
+	}
+	return docs[path+"."+name]
+}
+
+// IsComplete reports "complete", "incomplete" or "invalid" and, for
+// incomplete code, the indent of the next line.
+func (s *Session) IsComplete(code string) (status, indent string) {
+	return cell.Status(code)
+}

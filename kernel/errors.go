@@ -1,0 +1,153 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"go/scanner"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+	"tandem.dev/tandem/kernel/cell"
+	"tandem.dev/tandem/runtime/host"
+)
+
+// Kinds of CellError.
+const (
+	// KindCompile: the cell does not compile (syntax or type error, an
+	// unavailable package, a refused construct such as func main).
+	KindCompile = "CompileError"
+	// KindPanic: the cell panicked at run time.
+	KindPanic = "Panic"
+	// KindInterrupted: the cell was interrupted and stopped; the session's
+	// state is intact.
+	KindInterrupted = "Interrupted"
+	// KindStuck: the cell was interrupted but did not stop within the grace
+	// period (it is blocked or busy in compiled code). The session is no
+	// longer usable: the supervisor should restart the kernel process, and
+	// every later Execute returns KindStuck.
+	KindStuck = "Stuck"
+	// KindInterpreter: the interpreter itself failed on the cell (a yaegi
+	// bug); the session is intact.
+	KindInterpreter = "InterpreterError"
+	// KindRestarted is for adapters: the kernel process was restarted and
+	// its state lost.
+	KindRestarted = "Restarted"
+)
+
+// posRe matches an encoded position in a yaegi message: "_.go:3000002:5"
+// or "3000002:5" (the line is Encode(cell, line)).
+var posRe = regexp.MustCompile(`(?:_\.go:)?(\d{7,}):(\d+)`)
+
+// tracePos matches a line of yaegi's interpreted panic trace.
+var tracePos = regexp.MustCompile(`^(?:_\.go:)?\d{7,}:\d+: panic: `)
+
+// decodePos returns cell, line and column of the first encoded position
+// in msg and msg with that leading position removed and the others
+// rewritten to cell coordinates.
+func decodePos(msg string) (c, line, col int, rest string) {
+	if m := posRe.FindStringSubmatchIndex(msg); m != nil {
+		enc, _ := strconv.Atoi(msg[m[2]:m[3]])
+		col, _ = strconv.Atoi(msg[m[4]:m[5]])
+		c, line = cell.Decode(enc)
+		if m[0] == 0 {
+			msg = strings.TrimPrefix(msg[m[1]:], ": ")
+		}
+	}
+	rest = posRe.ReplaceAllStringFunc(msg, func(s string) string {
+		sm := posRe.FindStringSubmatch(s)
+		enc, _ := strconv.Atoi(sm[1])
+		cc, l := cell.Decode(enc)
+		return fmt.Sprintf("cell %d, line %d:%s", cc, l, sm[2])
+	})
+	return
+}
+
+// compileError turns an error returned by Compile into a CellError.
+func compileError(count int, err error, seg cell.Segment) *CellError {
+	var el scanner.ErrorList
+	msg := err.Error()
+	if errors.As(err, &el) && len(el) > 0 {
+		msg = el[0].Error()
+	}
+	c, l, col, rest := decodePos(msg)
+	e := &CellError{Kind: KindCompile, Cell: count, Line: l, Col: col, Msg: rest}
+	if c == 0 || l == 0 {
+		e.Cell, e.Line, e.Col = count, seg.Line, 0
+	} else {
+		e.Cell = c
+	}
+	return e
+}
+
+// panicError turns a runtime panic into a CellError. mark is the encoded
+// line of the last statement mark (0 if none); trace is yaegi's
+// interpreted trace, innermost frame first.
+func panicError(count int, v any, mark int, trace []string) *CellError {
+	if _, ok := v.(host.Interrupted); ok {
+		return &CellError{Kind: KindInterrupted, Cell: count, Msg: "interrupted"}
+	}
+	e := &CellError{Kind: KindPanic, Cell: count, Msg: panicMsg(v)}
+	for _, t := range trace {
+		c, l, col, rest := decodePos(t)
+		fn := strings.TrimSuffix(strings.TrimPrefix(rest, "panic: "), "(...)")
+		fn = strings.TrimPrefix(fn, "main.")
+		if c == 0 {
+			continue
+		}
+		e.Stack = append(e.Stack, Frame{Func: fn, Cell: c, Line: l, Col: col})
+	}
+	if mark > 0 {
+		e.Cell, e.Line = cell.Decode(mark)
+	} else if len(e.Stack) > 0 {
+		e.Cell, e.Line = e.Stack[0].Cell, e.Stack[0].Line
+	}
+	return e
+}
+
+func panicMsg(v any) string {
+	switch x := v.(type) {
+	case error:
+		return "panic: " + x.Error()
+	case string:
+		return "panic: " + x
+	case fmt.Stringer:
+		return "panic: " + x.String()
+	}
+	return fmt.Sprintf("panic: %v", v)
+}
+
+// interpPanic unwraps an interp.Panic.
+func interpPanic(err error) (any, bool) {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return p.Value, true
+	}
+	var pp *interp.Panic
+	if errors.As(err, &pp) {
+		return pp.Value, true
+	}
+	return nil, false
+}
+
+// String formats the error the way a notebook shows it: position in cell
+// coordinates, message, interpreted stack.
+func (e *CellError) String() string {
+	var b strings.Builder
+	switch {
+	case e.Line > 0 && e.Col > 0:
+		fmt.Fprintf(&b, "cell %d, line %d:%d: %s", e.Cell, e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		fmt.Fprintf(&b, "cell %d, line %d: %s", e.Cell, e.Line, e.Msg)
+	default:
+		fmt.Fprintf(&b, "cell %d: %s", e.Cell, e.Msg)
+	}
+	for _, f := range e.Stack {
+		fmt.Fprintf(&b, "\n\t%s at cell %d, line %d:%d", f.Func, f.Cell, f.Line, f.Col)
+	}
+	return b.String()
+}
+
+// Error implements error, so a CellError can travel as one.
+func (e *CellError) Error() string { return e.String() }

@@ -1,0 +1,224 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+	"tandem.dev/tandem/kernel/cell"
+)
+
+// rebuild replaces the interpreter by a fresh one: imports, the latest
+// declarations (types, consts, methods, funcs, closures) are replayed, and
+// variables whose values have compiled types are carried over. yaegi
+// ignores redefined types and methods and never frees compiled code, so
+// this is how a type changes and how memory is bounded. It returns notes
+// for the user (what could not be carried or replayed); s.replayErr is set
+// when a declaration of the current cell fails to compile.
+func (s *Session) rebuild(reason string) (notes []string) {
+	s.replayErr = nil
+	s.rebuilds++
+	old := s.in
+	globals := old.Globals()
+	in, err := s.newInterp()
+	if err != nil {
+		s.replayErr = &CellError{Kind: KindInterpreter, Cell: s.count, Msg: "rebuild the interpreter: " + err.Error()}
+		return nil
+	}
+	s.in = in
+	ctx := context.Background()
+
+	// imports
+	if len(s.imports) > 0 {
+		var b strings.Builder
+		for _, im := range s.imports {
+			b.WriteString("\nimport " + im.Name + " " + quote(im.Path) + "\n")
+		}
+		if e := s.eval(ctx, b.String(), cell.Segment{}); e != nil {
+			notes = append(notes, "note: imports could not be restored: "+e.Msg)
+		}
+	}
+	all := s.latest()
+	var types, funcs []*entry
+	for _, e := range all {
+		switch e.item.Kind {
+		case cell.Type, cell.Const:
+			types = append(types, e)
+		default:
+			funcs = append(funcs, e)
+		}
+	}
+	failed := map[*entry]*CellError{}
+	s.replay(types, failed)
+
+	// variables
+	carry := map[string]reflect.Value{}
+	var dropped []string
+	names := make([]string, 0, len(s.vars))
+	for n := range s.vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if d, ok := s.defs[n]; ok && d.item.Kind == cell.Closure {
+			continue // replayed below
+		}
+		v, ok := globals[n]
+		if !ok || !v.IsValid() {
+			delete(s.vars, n)
+			continue
+		}
+		if !carriable(v) || !sameStatic(old, n, v) {
+			dropped = append(dropped, fmt.Sprintf("%s (cell %d)", n, s.vars[n].cell))
+			delete(s.vars, n)
+			continue
+		}
+		nv := reflect.New(v.Type()).Elem()
+		nv.Set(v)
+		carry["V_"+n] = nv
+	}
+	if len(carry) > 0 {
+		if err := in.Use(interp.Exports{carryKey: carry}); err == nil {
+			var b strings.Builder
+			b.WriteString(";\n")
+			for k := range carry {
+				n := k[2:]
+				b.WriteString("var " + n + " = __tc." + k + "\n")
+			}
+			if _, err := in.Eval("import __tc " + quote(carryPath)); err != nil {
+				notes = append(notes, "note: values could not be carried over: "+err.Error())
+			} else if e := s.eval(ctx, b.String(), cell.Segment{}); e != nil {
+				notes = append(notes, "note: values could not be carried over: "+e.Msg)
+			}
+		}
+	}
+	s.replay(funcs, failed)
+	for e, ce := range failed {
+		if e.cell == s.count && s.replayErr == nil {
+			s.replayErr = ce
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("note: %s (cell %d) could not be restored: %s", strings.Join(e.item.Names, ", "), e.cell, ce.Msg))
+		for _, n := range e.item.Names {
+			if s.defs[n] == e {
+				delete(s.defs, n)
+			}
+		}
+	}
+	if len(dropped) > 0 {
+		why := "their types are defined in cells"
+		if reason == "memory" {
+			why = "the interpreter was recycled to free memory, and their types are defined in cells"
+		}
+		notes = append(notes, fmt.Sprintf("note: these variables were lost (%s; re-run the cells that create them): %s",
+			why, strings.Join(dropped, ", ")))
+	}
+	sort.Strings(notes)
+	return notes
+}
+
+// replay evaluates entries in definition order: all at once first (so
+// mutually recursive declarations work), then one by one, twice, to get
+// past an order dependency.
+func (s *Session) replay(es []*entry, failed map[*entry]*CellError) {
+	if len(es) == 0 {
+		return
+	}
+	var decl, stmt strings.Builder
+	for _, e := range es {
+		if e.item.Kind == cell.Closure {
+			stmt.WriteString(e.item.Src + "\n")
+		} else {
+			decl.WriteString(e.item.Src + "\n")
+		}
+	}
+	ctx := context.Background()
+	ok := true
+	if decl.Len() > 0 {
+		ok = s.eval(ctx, decl.String(), cell.Segment{}) == nil
+	}
+	if ok && stmt.Len() > 0 {
+		ok = s.eval(ctx, stmt.String(), cell.Segment{}) == nil
+	}
+	if ok {
+		return
+	}
+	todo := es
+	for round := 0; round < 2 && len(todo) > 0; round++ {
+		var again []*entry
+		for _, e := range todo {
+			if ce := s.eval(ctx, e.item.Src, cell.Segment{Line: e.item.Line}); ce != nil {
+				failed[e] = ce
+				again = append(again, e)
+			} else {
+				delete(failed, e)
+			}
+		}
+		todo = again
+	}
+}
+
+// carriable reports whether a value can move to another interpreter: its
+// type must be built from compiled types only (no anonymous structs, which
+// is how yaegi represents cell-defined structs, no funcs, no yaegi
+// internals).
+func carriable(v reflect.Value) bool {
+	t := v.Type()
+	if t.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return true
+		}
+		return carriable(v.Elem())
+	}
+	return compiledType(t, map[reflect.Type]bool{})
+}
+
+func compiledType(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return true
+	}
+	seen[t] = true
+	if strings.HasPrefix(t.PkgPath(), "github.com/traefik/yaegi") {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Func, reflect.UnsafePointer:
+		return false
+	case reflect.Struct:
+		if t.Name() == "" {
+			return false
+		}
+		return true
+	case reflect.Ptr, reflect.Slice, reflect.Array, reflect.Chan:
+		return compiledType(t.Elem(), seen)
+	case reflect.Map:
+		return compiledType(t.Key(), seen) && compiledType(t.Elem(), seen)
+	}
+	return true
+}
+
+// sameStatic asks the old interpreter whether variable n has exactly the
+// compiled type of its value (a cell type `type C float64` is a float64
+// to reflection, but not to yaegi).
+func sameStatic(old *interp.Interpreter, n string, v reflect.Value) (ok bool) {
+	t := v.Type()
+	if t.Kind() == reflect.Interface {
+		return true
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	src := ";\nfunc() bool { var __tx any = " + n + "; _, ok := __tx.(" + t.String() + "); return ok }()"
+	r, err := old.Eval(src)
+	if err != nil {
+		// the type's package is not imported in cells: no cell type can
+		// be built on it
+		return strings.Contains(err.Error(), "undefined")
+	}
+	return r.IsValid() && r.Kind() == reflect.Bool && r.Bool()
+}
