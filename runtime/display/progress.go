@@ -16,6 +16,10 @@ import (
 // training view: at most 10 updates a second reach the notebook.
 const MinInterval = 100 * time.Millisecond
 
+// eraseLine is the ANSI "erase to end of line" sequence: a redrawn bar
+// that got shorter leaves no tail of the previous one on a terminal.
+const eraseLine = "\x1b[K"
+
 // now is the clock; tests replace it.
 var now = time.Now
 
@@ -46,7 +50,7 @@ func Progress(n int) *Bar {
 	b.last = b.start
 	if b.headless {
 		if b.tty {
-			io.WriteString(w, "\r"+b.String())
+			io.WriteString(w, "\r"+b.String()+eraseLine)
 		}
 		b.h = &Handle{id: newID()}
 	} else {
@@ -123,9 +127,9 @@ func (b *Bar) redraw(final bool) {
 	}
 	switch {
 	case b.tty && final:
-		io.WriteString(b.w, "\r"+b.String()+"\n")
+		io.WriteString(b.w, "\r"+b.String()+eraseLine+"\n")
 	case b.tty:
-		io.WriteString(b.w, "\r"+b.String())
+		io.WriteString(b.w, "\r"+b.String()+eraseLine)
 	case final:
 		io.WriteString(b.w, b.String()+"\n")
 	}

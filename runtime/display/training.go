@@ -53,7 +53,7 @@ func Training(o TrainingOptions) *TrainingView {
 	if t.headless {
 		t.h = &Handle{id: newID()}
 		if t.tty {
-			io.WriteString(w, "\r"+t.String())
+			io.WriteString(w, "\r"+t.String()+eraseLine)
 		}
 	} else {
 		t.h = Show(t)
@@ -145,9 +145,9 @@ func (t *TrainingView) redraw(final bool) {
 	}
 	switch {
 	case t.tty && final:
-		io.WriteString(t.w, "\r"+t.String()+"\n")
+		io.WriteString(t.w, "\r"+t.String()+eraseLine+"\n")
 	case t.tty:
-		io.WriteString(t.w, "\r"+t.String())
+		io.WriteString(t.w, "\r"+t.String()+eraseLine)
 	case final:
 		io.WriteString(t.w, t.String()+"\n")
 	}
