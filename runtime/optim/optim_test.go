@@ -49,15 +49,16 @@ func TestSGD_Step(t *testing.T) {
 	}
 }
 
-// TestSGD_Exact checks the plain update bit for bit: θ ← θ − α·∇J(θ) in
-// float32, with no other term.
+// TestSGD_Exact checks the plain update bit for bit: θ ← θ − α·∇J(θ)
+// rounded once to float32 (α·g is exact in float64, so the float64
+// expression below is that value), with no other term.
 func TestSGD_Exact(t *testing.T) {
 	p := param(0.3, -1.7, 2.5)
 	g := []float32{0.11, -0.42, 3.3}
 	copy(p.Grad.Data(), g)
 	want := make([]float32, 3)
 	for i, v := range p.Value.Data() {
-		want[i] = v - float32(0.05)*g[i]
+		want[i] = float32(float64(v) - float64(float32(0.05))*float64(g[i]))
 	}
 	NewSGD([]*autograd.Var{p}, 0.05).Step()
 	for i, v := range p.Value.Data() {

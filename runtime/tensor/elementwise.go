@@ -326,10 +326,7 @@ func AddScalar(a *Tensor, s float32) *Tensor {
 // AddScaled sets t += s·a (BLAS axpy); t and a must have the same shape.
 func (t *Tensor) AddScaled(s float32, a *Tensor) {
 	t.sameSize("AddScaled", a)
-	d := t.data[:len(a.data)]
-	for i, v := range a.data {
-		d[i] += s * v
-	}
+	axpy(s, a.data, t.data)
 }
 
 func (t *Tensor) sameSize(op string, a *Tensor) {

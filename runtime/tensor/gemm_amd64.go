@@ -98,3 +98,21 @@ func kernel12x32AVX512(k int, a, b, c *float32, ldc int, acc int)
 
 //go:noescape
 func fmaPeakAVX512(n int)
+
+//go:noescape
+func axpyAVX2(n int, alpha float32, x, y *float32)
+
+// axpy sets y[i] += alpha·x[i]; len(x) must be at least len(y).
+func axpy(alpha float32, x, y []float32) {
+	if len(y) == 0 {
+		return
+	}
+	x = x[:len(y)]
+	if hasAVX2 {
+		axpyAVX2(len(y), alpha, unsafe.SliceData(x), unsafe.SliceData(y))
+		return
+	}
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}

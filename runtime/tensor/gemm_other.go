@@ -21,3 +21,11 @@ func microKernel(kr kernel, k int, a, b, c []float32, ldc int, acc bool) {
 }
 
 func fmaPeak(kind, n int) float64 { return 0 }
+
+// axpy sets y[i] += alpha·x[i]; len(x) must be at least len(y).
+func axpy(alpha float32, x, y []float32) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}

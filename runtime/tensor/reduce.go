@@ -279,10 +279,7 @@ func (t *Tensor) AddColSums(a *Tensor) {
 	if len(t.data) != c {
 		panicf("AddColSums: shape %v does not hold the column sums of %v", t.shape, a.shape)
 	}
-	d := t.data[:c]
 	for i := 0; i < r; i++ {
-		for j, v := range a.data[i*c : i*c+c] {
-			d[j] += v
-		}
+		axpy(1, a.data[i*c:i*c+c], t.data[:c])
 	}
 }

@@ -162,3 +162,17 @@ func TestExpf(t *testing.T) {
 		t.Errorf("expf edges: %v %v %v", expf(100), expf(-100), expf(0))
 	}
 }
+
+func TestTensor_AddScaled(t *testing.T) {
+	// Every length around the 32- and 8-wide blocks of the assembly loop.
+	for n := 0; n < 80; n++ {
+		x := Arange(0, float32(n), 1)
+		y := Ones(n)
+		y.AddScaled(-2, x)
+		for i, v := range y.Data() {
+			if want := 1 - 2*float32(i); v != want {
+				t.Fatalf("n=%d element %d: got: %v want: %v", n, i, v, want)
+			}
+		}
+	}
+}
