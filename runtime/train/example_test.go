@@ -59,8 +59,8 @@ func ExampleFit_regression() {
 }
 
 func ExampleText() {
-	train.DefaultProgress = train.Text(os.Stdout) // what a plain Go program may do
-	defer func() { train.DefaultProgress = nil }()
+	train.SetDefaultProgress(train.Text(os.Stdout))
+	defer train.SetDefaultProgress(nil)
 	nn.Seed(1)
 	train.Fit(nn.NewLinear(4, 3), data.Iris(), train.Config{Epochs: 3, LR: 0.1})
 	// Output:

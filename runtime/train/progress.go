@@ -22,14 +22,21 @@ type Progress interface {
 // has none (and is not Quiet), given the number of epochs and of batches
 // per epoch. The kernel sets it to show runtime/display's live view; it is
 // nil in plain Go programs, where Fit reports nothing.
+//
+// Cells call SetDefaultProgress instead: yaegi does not store an
+// assignment to a compiled package's func variable.
 var DefaultProgress func(epochs, stepsPerEpoch int) Progress
+
+// SetDefaultProgress sets DefaultProgress (nil: report nothing). It is the
+// form that works from a cell: train.SetDefaultProgress(train.Text(os.Stdout)).
+func SetDefaultProgress(f func(epochs, stepsPerEpoch int) Progress) { DefaultProgress = f }
 
 // Text returns a DefaultProgress that writes one line per epoch to w (at
 // most about 20 lines a run), e.g.
 //
 //	epoch  10/100  loss 0.4312  validation 0.4420
 //
-// Use it as train.DefaultProgress = train.Text(os.Stdout).
+// Use it as train.SetDefaultProgress(train.Text(os.Stdout)).
 func Text(w io.Writer) func(epochs, stepsPerEpoch int) Progress {
 	return func(epochs, _ int) Progress { return &textProgress{w: w, epochs: epochs} }
 }
