@@ -3,6 +3,7 @@ package tensor
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // The single-precision GEMM follows the BLIS design (Van Zee & van de Geijn,
@@ -73,33 +74,48 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		gemmSerial(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
-	// Split C into independent blocks, one per worker. Splitting columns
-	// makes every worker pack all of A (m·k extra), splitting rows makes it
-	// pack all of B (k·n extra): pick the cheaper duplication.
+	// Split C into independent blocks. Splitting columns makes every block
+	// pack all of A (m·k extra), splitting rows makes it pack all of B (k·n
+	// extra): pick the cheaper duplication. There are two blocks per thread,
+	// taken from a shared counter, so that when another process holds one
+	// core (this machine is shared) the other thread does more of the work
+	// instead of waiting for a fixed half.
 	splitCols := m <= n
-	var parts int
+	units := (m + kr.mr - 1) / kr.mr
 	if splitCols {
-		parts = min(threads, (n+kr.nr-1)/kr.nr)
-	} else {
-		parts = min(threads, (m+kr.mr-1)/kr.mr)
+		units = (n + kr.nr - 1) / kr.nr
 	}
-	if parts < 2 {
+	workers := min(threads, units)
+	if workers < 2 {
 		gemmSerial(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
+	parts := min(2*workers, units)
 	j := getJob()
 	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.acc = a, lda, b, ldb, c, ldc, acc
 	j.splitCols, j.parts, j.kr = splitCols, parts, kr
-	j.wg.Add(parts - 1)
-	startWorkers(parts - 1)
-	for p := 1; p < parts; p++ {
-		workCh <- gemmTask{j, p}
+	j.next.Store(0)
+	j.wg.Add(workers - 1)
+	startWorkers(workers - 1)
+	for p := 1; p < workers; p++ {
+		workCh <- j
 	}
-	j.run(0)
+	j.drain()
 	j.wg.Wait()
 	j.a, j.b, j.c = nil, nil, nil
 	putJob(j)
+}
+
+// drain runs blocks of the job until none is left.
+func (j *gemmJob) drain() {
+	for {
+		p := int(j.next.Add(1)) - 1
+		if p >= j.parts {
+			return
+		}
+		j.run(p)
+	}
 }
 
 type gemmJob struct {
@@ -110,13 +126,9 @@ type gemmJob struct {
 	lda, ldb, ldc  int
 	acc, splitCols bool
 	parts          int
+	next           atomic.Int32 // next block to run
 	kr             kernel
 	wg             sync.WaitGroup
-}
-
-type gemmTask struct {
-	j    *gemmJob
-	part int
 }
 
 var (
@@ -184,7 +196,7 @@ func split(n, parts, p, align int) (lo, hi int) {
 }
 
 var (
-	workCh     = make(chan gemmTask, 64)
+	workCh     = make(chan *gemmJob, 64)
 	workersMu  sync.Mutex
 	numWorkers int
 )
@@ -196,9 +208,9 @@ func startWorkers(n int) {
 	for numWorkers < n {
 		numWorkers++
 		go func() {
-			for t := range workCh {
-				t.j.run(t.part)
-				t.j.wg.Done()
+			for j := range workCh {
+				j.drain()
+				j.wg.Done()
 			}
 		}()
 	}
