@@ -167,6 +167,31 @@ def digits20():
     return fig
 
 
+PAIRS = [rng.standard_normal(150), rng.standard_normal(150),
+         np.concatenate([x for x, _ in IRIS]), np.concatenate([y for _, y in IRIS])]
+PAIRS_NAMES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+PAIRS_LABELS = np.repeat([0, 1, 2], 50)
+
+
+def pairs4():
+    fig, axes = plt.subplots(4, 4, figsize=(8.4, 8.4), dpi=100)
+    for i in range(4):
+        for j in range(4):
+            ax = axes[i, j]
+            for k, name in enumerate(["setosa", "versicolor", "virginica"]):
+                m = PAIRS_LABELS == k
+                if i == j:
+                    ax.hist(PAIRS[i][m], bins=9, color=OKABE[k], alpha=0.55, label=name)
+                else:
+                    ax.scatter(PAIRS[j][m], PAIRS[i][m], s=16, c=OKABE[k], label=name)
+            if i == 3:
+                ax.set_xlabel(PAIRS_NAMES[j])
+            if j == 0:
+                ax.set_ylabel(PAIRS_NAMES[i])
+    axes[0, 3].legend()
+    return fig
+
+
 FIGURES = [  # name, format the notebook gets, draw
     ("scatter10k", "png", scatter10k), ("scatter10k", "svg", scatter10k),
     ("line1k", "png", line1k), ("line1k", "svg", line1k),
@@ -174,12 +199,15 @@ FIGURES = [  # name, format the notebook gets, draw
     ("bar10", "svg", bar10), ("boxplot5x200", "svg", boxplot5x200),
     ("confusion10", "svg", confusion10), ("loss100", "svg", loss100), ("roc", "svg", roc),
     ("boundary200", "svg", boundary200), ("descent30", "svg", descent30), ("digits20", "svg", None),
+    ("pairs4-iris", "svg", "pairs"),
 ]
 
 
 def render(name, fmt, draw, buf):
     if draw is None:
         f = digits20()
+    elif draw == "pairs":
+        f = pairs4()
     else:
         f, ax = fig()
         draw(ax)

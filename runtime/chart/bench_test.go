@@ -47,6 +47,12 @@ var benchFigures = []struct {
 	}},
 	{"descent30", "", func() *Chart { px, py := bowlPath(30); return Descent(bowl, px, py) }},
 	{"digits20", "", func() *Chart { return Digits(digitImages()) }},
+	{"pairs4-iris", "", func() *Chart {
+		d := newIrisLike(50)
+		d.cols["sepal_length"] = normals(150, 9)
+		d.cols["sepal_width"] = normals(150, 10)
+		return Pairs(d, []string{"sepal_length", "sepal_width", "petal_length", "petal_width"})
+	}},
 }
 
 func benchScatter10k() *Chart {

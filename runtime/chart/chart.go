@@ -67,14 +67,17 @@ const (
 // String is a short description. Plot gives the underlying gonum/plot Plot
 // for anything the helpers do not cover.
 type Chart struct {
-	p        *plot.Plot
-	kind     string
-	desc     string
-	markers  int     // markers drawn
-	vertices int     // line vertices drawn
-	series   int     // line series added (for colours)
-	ylo      float64 // least finite y of the lines, for LogY; NaN if none
-	o        Options
+	p         *plot.Plot
+	kind      string
+	desc      string
+	markers   int      // markers drawn
+	vertices  int      // line vertices drawn
+	series    int      // line series added (for colours)
+	ylo       float64  // least finite y of the lines, for LogY; NaN if none
+	dotLayers []*dots  // scatter layers
+	tiles     []*Chart // a Grid's charts, row by row; nil for a single chart
+	cols      int      // a Grid's columns
+	o         Options
 }
 
 func newChart(kind string) *Chart {
@@ -199,7 +202,7 @@ const (
 // draw draws the plot onto cv inside the margins.
 func (c *Chart) draw(cv vg.CanvasSizer) {
 	dc := draw.Crop(draw.New(cv), 0, -vg.Points(marginRight), 0, -vg.Points(marginTop))
-	c.p.Draw(dc)
+	c.drawOn(dc)
 }
 
 // render renders the chart in a format of draw.NewFormattedCanvas ("svg",

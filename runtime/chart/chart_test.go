@@ -69,6 +69,14 @@ var charts = []struct {
 		return Descent(bowl, px, py)
 	}},
 	{"digits", func() *Chart { return Digits(digitImages()) }},
+	{"pairs", func() *Chart {
+		d := newIrisLike(50)
+		d.cols["sepal_length"] = shift(normals(150, 9), 5.8)
+		return Pairs(d, []string{"sepal_length", "petal_length", "petal_width"})
+	}},
+	{"grid", func() *Chart {
+		return Grid([]*Chart{Loss(lossHistory(40, true)), Bar([]string{"a", "b"}, []float64{2, 3}), ROC(rocCurve(100))}, 2).With(Options{Title: "three charts"})
+	}},
 }
 
 // TestChart_Golden compares each chart's PNG with testdata/<name>_golden.png

@@ -5,6 +5,8 @@
 //	chart.Scatter(ds, "petal_length", "petal_width") // coloured by label
 //	chart.Loss(history)                              // train and validation
 //	chart.Confusion(counts, classes).Save("cm.pdf")
+//	chart.Pairs(ds, ds.Features())                   // scatter-plot matrix
+//	chart.Grid([]*chart.Chart{a, b, c}, 2)           // several charts, one figure
 //
 // # Inputs
 //

@@ -147,3 +147,21 @@ func ExampleDigitsOf() {
 	// Output:
 	// digits (20 images 8×8)
 }
+
+func ExamplePairs() {
+	ds := data.Iris()
+	fmt.Println(chart.Pairs(ds, ds.Features()))
+	// Output:
+	// pairs (4 columns, 150 rows)
+}
+
+func ExampleGrid() {
+	ds := data.Iris()
+	c := chart.Grid([]*chart.Chart{
+		chart.Histogram(ds.Column("petal_length"), 0),
+		chart.Scatter(ds, "petal_length", "petal_width"),
+	}, 2).With(chart.Options{Title: "petals"})
+	fmt.Println(c)
+	// Output:
+	// grid "petals" (1×2: histogram, scatter)
+}

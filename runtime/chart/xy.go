@@ -214,7 +214,9 @@ func scatter(x, y []float64, labels, classes []string) *Chart {
 		alpha = 0.7 // show density where markers overlap
 	}
 	if labels == nil {
-		c.p.Add(newDots(x, y, withAlpha(seriesColor(0), alpha), radius))
+		d := newDots(x, y, withAlpha(seriesColor(0), alpha), radius)
+		c.p.Add(d)
+		c.dotLayers = append(c.dotLayers, d)
 	} else {
 		groups := groupBy(labels, classes)
 		for i, g := range groups {
@@ -224,6 +226,7 @@ func scatter(x, y []float64, labels, classes []string) *Chart {
 			}
 			d := newDots(gx, gy, withAlpha(seriesColor(i), alpha), radius)
 			c.p.Add(d)
+			c.dotLayers = append(c.dotLayers, d)
 			name := g.name
 			if name == "" {
 				name = "(no label)"

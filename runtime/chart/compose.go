@@ -1,0 +1,122 @@
+package chart
+
+import (
+	"fmt"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Grid lays charts out in a grid, cols to a row (cols <= 0: 2), as one
+// figure; each keeps its own axes, title and legend. With sets the title
+// of the whole figure and its size (default 3.2 × 2.6 in a chart); other
+// options apply to the charts themselves. It panics with Error if charts is
+// empty or holds nil.
+func Grid(charts []*Chart, cols int) *Chart {
+	if len(charts) == 0 {
+		fail("grid: no charts")
+	}
+	if cols <= 0 {
+		cols = 2
+	}
+	cols = min(cols, len(charts))
+	rows := (len(charts) + cols - 1) / cols
+	c := newChart("grid")
+	c.p.HideAxes()
+	c.tiles, c.cols = charts, cols
+	kinds := make([]string, len(charts))
+	for i, s := range charts {
+		if s == nil {
+			fail("grid: chart %d is nil", i)
+		}
+		c.markers += s.markers
+		c.vertices += s.vertices
+		kinds[i] = s.kind
+	}
+	c.o.Width, c.o.Height = 3.2*float64(cols), 2.6*float64(rows)
+	c.desc = fmt.Sprintf("%d×%d: %s", rows, cols, strings.Join(kinds, ", "))
+	return c
+}
+
+// drawOn draws the chart, or its grid of charts, into dc.
+func (c *Chart) drawOn(dc draw.Canvas) {
+	if c.tiles == nil {
+		c.p.Draw(dc)
+		return
+	}
+	if t := c.p.Title.Text; t != "" {
+		sty := c.p.Title.TextStyle
+		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y + sty.FontExtents().Descent}, t)
+		dc.Max.Y -= sty.Rectangle(t).Size().Y + c.p.Title.Padding
+	}
+	rows := (len(c.tiles) + c.cols - 1) / c.cols
+	tl := draw.Tiles{Rows: rows, Cols: c.cols, PadX: vg.Points(10), PadY: vg.Points(10)}
+	for i, s := range c.tiles {
+		s.drawOn(tl.At(dc, i%c.cols, i/c.cols))
+	}
+}
+
+// Pairs draws every pair of the named columns of a dataset against each
+// other (a scatter-plot matrix), coloured by label, with each column's
+// distribution by label on the diagonal: the first look at a dataset such
+// as iris. It panics (with the dataset's error) if a column does not exist,
+// and with Error if fewer than 2 or more than 8 columns are named.
+func Pairs(ds Columns, cols []string) *Chart {
+	n := len(cols)
+	if n < 2 || n > 8 {
+		fail("pairs: %d columns (want 2 to 8)", n)
+	}
+	vals := make([][]float64, n)
+	for i, name := range cols {
+		vals[i] = ds.Column(name)
+	}
+	labels := ds.LabelStrings()
+	var classes []string
+	if cl, ok := ds.(classer); ok {
+		classes = cl.Classes()
+	}
+	cells := make([]*Chart, 0, n*n)
+	for i := range n {
+		for j := range n {
+			var s *Chart
+			if i == j {
+				if labels != nil {
+					s = HistogramBy(vals[i], labels, 0)
+				} else {
+					s = Histogram(vals[i], 0)
+				}
+			} else {
+				s = scatter(vals[j], vals[i], labels, classes)
+				for _, d := range s.dotLayers {
+					d.radius = vg.Points(2)
+				}
+			}
+			s.p.Title.Text, s.p.X.Label.Text, s.p.Y.Label.Text = "", "", ""
+			if i == n-1 {
+				s.p.X.Label.Text = cols[j]
+			}
+			if j == 0 {
+				s.p.Y.Label.Text = cols[i]
+			}
+			if !(i == 0 && j == n-1) { // one legend, top right
+				l := plot.NewLegend()
+				l.TextStyle, l.Top = s.p.Legend.TextStyle, true
+				s.p.Legend = l
+			}
+			s.p.X.Tick.Label.Font.Size, s.p.Y.Tick.Label.Font.Size = vg.Points(8), vg.Points(8)
+			s.p.X.Label.TextStyle.Font.Size, s.p.Y.Label.TextStyle.Font.Size = vg.Points(10), vg.Points(10)
+			cells = append(cells, s)
+		}
+	}
+	g := Grid(cells, n)
+	side := 2.0
+	if n > 4 {
+		side = 1.6
+	}
+	g.o.Width, g.o.Height = side*float64(n)+0.4, side*float64(n)+0.4
+	g.kind = "pairs"
+	g.desc = fmt.Sprintf("%d columns, %d rows", n, len(vals[0]))
+	return g
+}
