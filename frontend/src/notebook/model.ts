@@ -213,7 +213,7 @@ export function parseNotebook(json: unknown): Notebook {
       executionCount: null,
       metadata: isObject(c.metadata) ? c.metadata : {},
       run: { phase: "idle" },
-      rendered: type === "markdown",
+      rendered: type === "markdown" && joinSource(c.source).trim() !== "",
     };
     if (type === "code") {
       cell.executionCount = typeof c.execution_count === "number" ? c.execution_count : null;

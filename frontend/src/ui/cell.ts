@@ -197,10 +197,13 @@ export class CellView {
     if (outputsChanged) this.outputsDirty = true;
     if (this.renderQueued) return;
     this.renderQueued = true;
-    requestAnimationFrame(() => {
+    const draw = () => {
       this.renderQueued = false;
       this.renderNow();
-    });
+    };
+    // A hidden tab gets no animation frames; it still keeps up, at a low rate.
+    if (document.visibilityState === "hidden") setTimeout(draw, 100);
+    else requestAnimationFrame(draw);
   }
 
   /** renderNow redraws at once. */

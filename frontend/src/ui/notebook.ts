@@ -310,7 +310,7 @@ export class NotebookPage implements CellHost {
     const version = this.version;
     const content = toIpynb(this.nb);
     this.saveState.textContent = "Saving…";
-    const run = async () => {
+    const run = async (): Promise<"ok" | "conflict" | "failed"> => {
       try {
         const m = await this.api.saveNotebook(this.path, content, this.lastModified, force);
         this.lastModified = m.last_modified;
@@ -318,27 +318,31 @@ export class NotebookPage implements CellHost {
         this.conflictPaused = false;
         if (!this.dirty) clearDraft(localStorage, this.path);
         this.markSaved(!this.dirty);
+        return "ok";
       } catch (e) {
+        this.markSaved(false);
         if (e instanceof ApiError && e.conflict) {
-          this.markSaved(false);
           this.conflictPaused = true;
-          await this.conflict();
-        } else {
-          this.markSaved(false);
-          this.saveState.textContent = "Not saved";
-          this.writeDraftNow();
-          if (!auto || !(e instanceof ApiError && e.status === 0)) {
-            toast(`Save failed: ${(e as Error).message}. Your edits are kept in this browser.`, "error", 6000);
-          }
+          return "conflict";
         }
+        this.saveState.textContent = "Not saved";
+        this.writeDraftNow();
+        if (!auto || !(e instanceof ApiError && e.status === 0)) {
+          toast(`Save failed: ${(e as Error).message}. Your edits are kept in this browser.`, "error", 6000);
+        }
+        return "failed";
       }
     };
-    this.saving = run();
+    const p = run();
+    this.saving = p.then(() => undefined);
+    let result: "ok" | "conflict" | "failed";
     try {
-      await this.saving;
+      result = await p;
     } finally {
       this.saving = null;
     }
+    // The dialog runs outside the save, so its "Overwrite" can save again.
+    if (result === "conflict") await this.conflict();
   }
 
   private async conflict(): Promise<void> {
