@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"tandem.dev/tandem/runtime/host"
 )
 
 // Error is the panic value for misuse of the package (an unknown column, a
@@ -617,4 +619,39 @@ func sortClasses(names []string) {
 		}
 		return names[i] < names[j]
 	})
+}
+
+// SelectColumns returns a view with only the named columns, in that order
+// (the label and target stay). It panics with Error naming an unknown
+// column: ds.SelectColumns([]string{"petal_length", "petal_width"}).
+func (ds *Dataset) SelectColumns(names []string) *Dataset {
+	ds = ds.Snapshot()
+	s := ds.s()
+	nt := *s.t
+	nt.cols = nil
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			fail("column %q named twice", n)
+		}
+		seen[n] = true
+		nt.cols = append(nt.cols, ds.mustCol(n))
+	}
+	return ds.view(&nt, append([]int(nil), s.rows...))
+}
+
+// Filter returns a view of the rows for which keep(i) is true, i being the
+// row's position in ds: ds.Filter(func(i int) bool { return ds.LabelString(i) != "setosa" }).
+func (ds *Dataset) Filter(keep func(i int) bool) *Dataset {
+	ds = ds.Snapshot()
+	var rows []int
+	for i := 0; i < ds.Len(); i++ {
+		if i&1023 == 0 {
+			host.Check()
+		}
+		if keep(i) {
+			rows = append(rows, i)
+		}
+	}
+	return ds.Select(rows)
 }

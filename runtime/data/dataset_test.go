@@ -883,3 +883,20 @@ func TestDataset_FlipLabels(t *testing.T) {
 		t.Errorf("regression: %q", msg)
 	}
 }
+
+func TestDataset_SelectColumns(t *testing.T) {
+	ds := LoadCSV("testdata/people.csv", CSV{Label: "label", Key: "id"})
+	v := ds.SelectColumns([]string{"city", "height"})
+	if got := v.Columns(); !reflect.DeepEqual(got, []string{"city", "height"}) || !reflect.DeepEqual(v.Features(), []string{"height"}) {
+		t.Errorf("columns %v features %v", got, v.Features())
+	}
+	if !reflect.DeepEqual(v.Keys(), ds.Keys()) || !reflect.DeepEqual(v.Labels(), ds.Labels()) {
+		t.Errorf("keys or labels changed")
+	}
+	if msg := panicMsg(t, func() { ds.SelectColumns([]string{"weight"}) }); !strings.Contains(msg, `no column "weight"; columns: age, height, city, note`) {
+		t.Errorf("unknown column: %q", msg)
+	}
+	if msg := panicMsg(t, func() { ds.SelectColumns([]string{"age", "age"}) }); !strings.Contains(msg, "named twice") {
+		t.Errorf("twice: %q", msg)
+	}
+}

@@ -266,3 +266,16 @@ func ExampleDataset_FlipLabels() {
 	fmt.Println(noisy.Len(), len(flipped))
 	// Output: 1797 180
 }
+
+func ExampleDataset_SelectColumns() {
+	ds := data.Iris().SelectColumns([]string{"petal_length", "petal_width"})
+	fmt.Println(ds.Features(), ds.NumClasses())
+	// Output: [petal_length petal_width] 3
+}
+
+func ExampleDataset_Filter() {
+	ds := data.Iris()
+	two := ds.Filter(func(i int) bool { return ds.LabelString(i) != "setosa" })
+	fmt.Println(two.Len(), two.ClassCounts())
+	// Output: 100 [0 50 50]
+}
