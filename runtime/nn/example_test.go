@@ -152,3 +152,26 @@ func ExampleInitKaiming() {
 	// Output:
 	// std 0.14 (want √(2/100) = 0.14), bias sum 0
 }
+
+func ExampleNewBatchNorm() {
+	bn := nn.NewBatchNorm(2)
+	x := autograd.Const(tensor.New([]float32{1, 10, 3, 30}, 2, 2))
+	fmt.Println(bn.Forward(x).Value) // each column normalised over the batch
+	fmt.Println(bn.RunningMean)
+	// Output:
+	// tensor([[-1.0000, -1.0000],
+	//         [ 1.0000,  1.0000]])
+	// tensor([0.2000, 2.0000])
+}
+
+func ExampleNewDropout() {
+	nn.Seed(8)
+	d := nn.NewDropout(0.5)
+	x := autograd.Const(tensor.Ones(1, 8))
+	fmt.Println(d.Forward(x)) // kept values are scaled by 1/(1−p)
+	d.SetTraining(false)
+	fmt.Println(d.Forward(x))
+	// Output:
+	// tensor([[2., 2., 2., 2., 2., 0., 2., 2.]])
+	// tensor([[1., 1., 1., 1., 1., 1., 1., 1.]])
+}

@@ -60,3 +60,35 @@ func ExampleClipGradNorm() {
 	// Output:
 	// 5 tensor([0.6000, 0.8000])
 }
+
+func ExampleSGD_momentum() {
+	theta := autograd.Param(tensor.New([]float32{1}, 1))
+	opt := optim.NewSGD([]*autograd.Var{theta}, 0.1)
+	opt.Momentum, opt.Nesterov = 0.9, true
+	for i := 0; i < 100; i++ {
+		opt.ZeroGrad()
+		autograd.Sum(autograd.Square(theta)).Backward()
+		opt.Step()
+	}
+	fmt.Println(theta.Value.Item() < 1e-3 && theta.Value.Item() > -1e-3)
+	// Output:
+	// true
+}
+
+func ExampleNewAdamW() {
+	w := autograd.Param(tensor.New([]float32{1, -1}, 2))
+	opt := optim.NewAdamW([]*autograd.Var{w}, 0.01)
+	opt.WeightDecay = 0.1
+	w.Grad = tensor.Zeros(2) // no gradient: only the decoupled decay acts
+	opt.Step()
+	fmt.Println(w.Value)
+	// Output:
+	// tensor([ 0.9990, -0.9990])
+}
+
+func ExampleStepLR() {
+	s := optim.StepLR{Base: 1, StepSize: 10, Gamma: 0.5}
+	fmt.Println(s.At(0), s.At(10), s.At(25))
+	// Output:
+	// 1 0.5 0.25
+}

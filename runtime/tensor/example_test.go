@@ -205,3 +205,33 @@ func ExampleError() {
 	// Output:
 	// tensor: Add: shapes [2 3] and [4] do not broadcast
 }
+
+func ExampleFromRows() {
+	x := tensor.FromRows([][]float32{{1, 2}, {3, 4}, {5, 6}})
+	fmt.Println(x.Shape(), tensor.Narrow(x, 0, 1, 3))
+	fmt.Println(tensor.Index(x, 1, []int{1, 1, 0}))
+	// Output:
+	// [3 2] tensor([[3., 4.],
+	//         [5., 6.]])
+	// tensor([[2., 2., 1.],
+	//         [4., 4., 3.],
+	//         [6., 6., 5.]])
+}
+
+func ExampleScalar() {
+	s := tensor.Scalar(2.5)
+	fmt.Println(s, s.Item(), s.NDim())
+	// Output:
+	// tensor(2.5000) 2.5 0
+}
+
+func ExampleTensor_RowsInto() {
+	// Fill a reused mini-batch buffer without allocating.
+	data := tensor.Arange(0, 10, 1).Reshape(5, 2)
+	batch := tensor.Zeros(2, 2)
+	batch.RowsInto(data, []int{4, 1})
+	fmt.Println(batch)
+	// Output:
+	// tensor([[8., 9.],
+	//         [2., 3.]])
+}
