@@ -319,3 +319,54 @@ func TestChildren_CustomModel(t *testing.T) {
 		t.Errorf("InitXavier did not reach the Linear of a custom model")
 	}
 }
+
+// TestCNN_LearnsBars trains a small CNN on 8×8 images of a horizontal or a
+// vertical bar at random positions (digits-sized inputs): it must separate
+// them, which needs the convolution, pooling and their gradients to work
+// together.
+func TestCNN_LearnsBars(t *testing.T) {
+	Seed(11)
+	r := rand.New(rand.NewPCG(1, 2))
+	const n = 64
+	x := tensor.Zeros(n, 1, 8, 8)
+	y := make([]int, n)
+	for i := 0; i < n; i++ {
+		y[i] = i % 2
+		p := r.IntN(8)
+		for q := 0; q < 8; q++ {
+			if y[i] == 0 {
+				x.Set(1, i, 0, p, q)
+			} else {
+				x.Set(1, i, 0, q, p)
+			}
+		}
+	}
+	cnn := NewSequential([]Module{
+		NewConv2D(1, 4, 3, ConvOptions{Padding: 1}), NewReLU(),
+		NewMaxPool2D(2, 0), NewFlatten(), NewLinear(4*4*4, 2),
+	})
+	params := cnn.Parameters()
+	xv := autograd.Const(x)
+	var loss float32
+	for step := 0; step < 300; step++ {
+		for _, p := range params {
+			p.ZeroGrad()
+		}
+		l := CrossEntropy(cnn.Forward(xv), y)
+		l.Backward()
+		for _, p := range params {
+			p.Value.AddScaled(-0.1, p.Grad)
+		}
+		loss = l.Item()
+	}
+	pred := tensor.ArgMaxAxis(cnn.Forward(xv).Value, 1)
+	correct := 0
+	for i := range y {
+		if pred[i] == y[i] {
+			correct++
+		}
+	}
+	if correct < n || loss > 0.1 {
+		t.Errorf("CNN on bars: %d/%d correct, loss %v", correct, n, loss)
+	}
+}
