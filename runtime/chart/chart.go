@@ -70,13 +70,14 @@ type Chart struct {
 	p         *plot.Plot
 	kind      string
 	desc      string
-	markers   int      // markers drawn
-	vertices  int      // line vertices drawn
-	series    int      // line series added (for colours)
-	ylo       float64  // least finite y of the lines, for LogY; NaN if none
-	dotLayers []*dots  // scatter layers
-	tiles     []*Chart // a Grid's charts, row by row; nil for a single chart
-	cols      int      // a Grid's columns
+	markers   int       // markers drawn
+	vertices  int       // line vertices drawn
+	series    int       // line series added (for colours)
+	ylo       float64   // least finite y of the lines, for LogY; NaN if none
+	dotLayers []*dots   // scatter layers
+	tiles     []*Chart  // a Grid's charts, row by row; nil for a single chart
+	cols      int       // a Grid's columns
+	cbar      *colorBar // drawn at the right when not nil
 	o         Options
 }
 

@@ -2,6 +2,9 @@ package chart
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -43,7 +46,14 @@ func Grid(charts []*Chart, cols int) *Chart {
 // drawOn draws the chart, or its grid of charts, into dc.
 func (c *Chart) drawOn(dc draw.Canvas) {
 	if c.tiles == nil {
-		c.p.Draw(dc)
+		if c.cbar == nil {
+			c.p.Draw(dc)
+			return
+		}
+		main := draw.Crop(dc, 0, -colorBarWidth, 0, 0)
+		c.p.Draw(main)
+		data := c.p.DataCanvas(main)
+		c.cbar.draw(dc, data.Max.X+vg.Points(10), data.Min.Y, data.Max.Y)
 		return
 	}
 	if t := c.p.Title.Text; t != "" {
@@ -119,4 +129,35 @@ func Pairs(ds Columns, cols []string) *Chart {
 	g.kind = "pairs"
 	g.desc = fmt.Sprintf("%d columns, %d rows", n, len(vals[0]))
 	return g
+}
+
+// colorBarWidth is the room a colour bar takes at the right of a chart.
+const colorBarWidth = vg.Length(0.85 * vg.Inch)
+
+// colorBar is a vertical viridis scale from lo (bottom) to hi (top).
+type colorBar struct{ lo, hi float64 }
+
+func (b *colorBar) draw(c draw.Canvas, x, y0, y1 vg.Length) {
+	const steps = 128
+	img := image.NewNRGBA(image.Rect(0, 0, 1, steps))
+	for i := range steps {
+		img.SetNRGBA(0, i, viridis(1-float64(i)/(steps-1)))
+	}
+	w := vg.Points(11)
+	c.DrawImage(vg.Rectangle{Min: vg.Point{X: x, Y: y0}, Max: vg.Point{X: x + w, Y: y1}}, upscale(img, 4))
+	ts := textStyle(9, color.Black)
+	ts.XAlign, ts.YAlign = draw.XLeft, draw.YCenter
+	c.SetLineStyle(draw.LineStyle{Color: color.Gray{60}, Width: vg.Points(0.5)})
+	if b.hi == b.lo {
+		c.FillText(ts, vg.Point{X: x + w + vg.Points(5), Y: (y0 + y1) / 2}, strconv.FormatFloat(b.lo, 'g', 3, 64))
+		return
+	}
+	for _, t := range (plot.DefaultTicks{}).Ticks(b.lo, b.hi) {
+		if t.Label == "" || t.Value < b.lo || t.Value > b.hi {
+			continue
+		}
+		y := y0 + (y1-y0)*vg.Length((t.Value-b.lo)/(b.hi-b.lo))
+		c.StrokeLine2(draw.LineStyle{Color: color.Gray{60}, Width: vg.Points(0.5)}, x+w, y, x+w+vg.Points(3), y)
+		c.FillText(ts, vg.Point{X: x + w + vg.Points(5), Y: y}, t.Label)
+	}
 }

@@ -32,7 +32,3 @@ package chart
 
 // BUG(chart): Markers are filled circles only; with more than 8 classes the
 // Okabe–Ito colours repeat, and no marker shape tells those classes apart.
-
-// BUG(chart): Heatmaps have no colour bar: small ones are annotated with
-// their values, large ones (over 400 cells) only give their range in the
-// description.

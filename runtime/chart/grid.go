@@ -20,8 +20,8 @@ const (
 	maxAnnotated = 400
 )
 
-// Heatmap plots a matrix as coloured cells (viridis), row 0 at the top, each
-// cell annotated with its value when the matrix is small. rows and cols name
+// Heatmap plots a matrix as coloured cells (viridis) with a colour bar, row
+// 0 at the top, each cell annotated with its value when the matrix is small. rows and cols name
 // the rows and columns (nil: 0, 1, …). It panics with Error if the matrix is
 // empty or ragged, or the names do not match it.
 func Heatmap(values [][]float64, rows, cols []string) *Chart {
@@ -45,6 +45,7 @@ func Confusion(counts [][]int, classes []string) *Chart {
 		}
 	}
 	c := heatmap("confusion", vals, classes, classes, func(v float64) string { return strconv.Itoa(int(v)) })
+	c.cbar = nil // the counts say it all
 	c.p.Title.Text, c.p.X.Label.Text, c.p.Y.Label.Text = "confusion matrix", "predicted", "actual"
 	if total > 0 {
 		c.desc = fmt.Sprintf("%d classes, %d rows, accuracy %.3f", len(counts), total, float64(right)/float64(total))
@@ -80,6 +81,9 @@ func heatmap(kind string, values [][]float64, rows, cols []string, format func(f
 		cl.lo, cl.hi = math.Min(cl.lo, lo), math.Max(cl.hi, hi)
 	}
 	c.p.Add(cl)
+	if finite(cl.lo) {
+		c.cbar = &colorBar{lo: cl.lo, hi: cl.hi}
+	}
 	rev := make([]string, nr)
 	for i := range rows {
 		rev[nr-1-i] = rows[i]
