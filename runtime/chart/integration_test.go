@@ -5,9 +5,44 @@ import (
 	"testing"
 
 	"tandem.dev/tandem/runtime/chart"
+	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/display"
 	"tandem.dev/tandem/runtime/host"
+	"tandem.dev/tandem/runtime/train"
 )
+
+// The runtime's types meet chart's small interfaces (contracts.md).
+var (
+	_ chart.Columns = (*data.Dataset)(nil)
+	_ chart.Images  = (*data.Dataset)(nil)
+	_ chart.History = (*train.History)(nil)
+)
+
+func TestDecisionBoundaryBatch(t *testing.T) {
+	calls := 0
+	c := chart.DecisionBoundaryBatch(func(xs, ys []float64) []int {
+		calls++
+		out := make([]int, len(xs))
+		for i := range xs {
+			if xs[i] > ys[i] {
+				out[i] = 1
+			}
+		}
+		return out
+	}, []float64{0, 1}, []float64{1, 0}, []int{0, 1}, nil)
+	if calls != 1 {
+		t.Errorf("predict calls got: %d want: 1", calls)
+	}
+	if c.String() != `decision boundary "decision boundary" (2 points, 2 classes)` {
+		t.Errorf("got: %s", c)
+	}
+	defer func() {
+		if e, ok := recover().(chart.Error); !ok || !strings.Contains(e.Msg, "returned 1 classes for 19200 points") {
+			t.Errorf("short predict: got %v", e)
+		}
+	}()
+	chart.DecisionBoundaryBatch(func(xs, ys []float64) []int { return []int{0} }, []float64{0}, []float64{0}, []int{0}, nil)
+}
 
 // TestChart_Display pins the rendering contract: display (and the kernel,
 // by the same method shapes) shows a chart as SVG, or PNG when dense.

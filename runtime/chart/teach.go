@@ -28,24 +28,52 @@ const (
 // cell is interrupted. It panics with Error if the lengths differ or there
 // are no points.
 func DecisionBoundary(predict func(x, y float64) int, x, y []float64, labels []int, classes []string) *Chart {
+	return decisionBoundary(func(xs, ys []float64) []int {
+		out := make([]int, len(xs))
+		for i := range xs {
+			if i%boundaryCols == 0 {
+				host.Check()
+			}
+			out[i] = predict(xs[i], ys[i])
+		}
+		return out
+	}, x, y, labels, classes)
+}
+
+// DecisionBoundaryBatch is DecisionBoundary with a predictor that takes all
+// 19,200 grid points at once (xs[i], ys[i]) and returns their class ids: one
+// call of a model on a batch instead of one a point. It panics with Error
+// if predict returns another number of classes than points.
+func DecisionBoundaryBatch(predict func(xs, ys []float64) []int, x, y []float64, labels []int, classes []string) *Chart {
+	return decisionBoundary(predict, x, y, labels, classes)
+}
+
+func decisionBoundary(predict func(xs, ys []float64) []int, x, y []float64, labels []int, classes []string) *Chart {
 	if len(x) == 0 || len(x) != len(y) || len(labels) != len(x) {
 		fail("decision boundary: %d x, %d y and %d labels (want the same, at least 1)", len(x), len(y), len(labels))
 	}
 	x0, x1 := padRange(finiteRange(x))
 	y0, y1 := padRange(finiteRange(y))
-	img := image.NewNRGBA(image.Rect(0, 0, boundaryCols, boundaryRows))
+	gx := make([]float64, 0, boundaryCols*boundaryRows)
+	gy := make([]float64, 0, boundaryCols*boundaryRows)
 	for r := range boundaryRows {
-		host.Check()
 		py := y1 - (float64(r)+0.5)/boundaryRows*(y1-y0)
 		for col := range boundaryCols {
-			px := x0 + (float64(col)+0.5)/boundaryCols*(x1-x0)
-			k := predict(px, py)
-			cc := color.NRGBA{0xee, 0xee, 0xee, 0xff}
-			if k >= 0 {
-				cc = tint(seriesColor(k), 0.68)
-			}
-			img.SetNRGBA(col, r, cc)
+			gx = append(gx, x0+(float64(col)+0.5)/boundaryCols*(x1-x0))
+			gy = append(gy, py)
 		}
+	}
+	ks := predict(gx, gy)
+	if len(ks) != len(gx) {
+		fail("decision boundary: predict returned %d classes for %d points", len(ks), len(gx))
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, boundaryCols, boundaryRows))
+	for i, k := range ks {
+		cc := color.NRGBA{0xee, 0xee, 0xee, 0xff}
+		if k >= 0 {
+			cc = tint(seriesColor(k), 0.68)
+		}
+		img.SetNRGBA(i%boundaryCols, i/boundaryCols, cc)
 	}
 	c := newChart("decision boundary")
 	c.p.Add(plotter.NewImage(upscale(img, 2), x0, y0, x1, y1))

@@ -9,7 +9,11 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/display"
 	"tandem.dev/tandem/runtime/tensor"
+	"tandem.dev/tandem/runtime/train"
 )
+
+// The live view is what runtime/train reports progress to.
+var _ train.Progress = (*display.TrainingView)(nil)
 
 // TestRender_Runtime renders the runtime's own values as a cell would show
 // them: the rules are by method shape, so these pin that the shapes meet.
