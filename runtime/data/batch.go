@@ -12,46 +12,14 @@ func (ds *Dataset) X() *tensor.Tensor {
 	return tensor.New(ds.matrix32(), ds.Len(), ds.NumFeatures())
 }
 
-// matrix32 returns the numeric features as row-major float32.
+// matrix32 returns the numeric features as row-major float32 (a copy).
 func (ds *Dataset) matrix32() []float32 {
 	s := ds.s()
-	var num []*column
-	for _, c := range s.t.cols {
-		if c.kind == Numeric {
-			num = append(num, c)
-		}
-	}
-	f := len(num)
+	d := s.t.matrix()
+	f := d.nf
 	out := make([]float32, len(s.rows)*f)
-	if f > 0 && num[0].blk != nil && num[0].blk.nf == f {
-		whole := true
-		for j, c := range num {
-			whole = whole && c.blk == num[0].blk && c.bj == j
-		}
-		if whole {
-			d := num[0].blk.data
-			for i, r := range s.rows {
-				copy(out[i*f:(i+1)*f], d[r*f:(r+1)*f])
-			}
-			return out
-		}
-	}
-	for j, c := range num {
-		if c.f32 != nil {
-			for i, r := range s.rows {
-				out[i*f+j] = c.f32[r]
-			}
-			continue
-		}
-		if c.blk != nil {
-			for i, r := range s.rows {
-				out[i*f+j] = c.blk.data[r*c.blk.nf+c.bj]
-			}
-			continue
-		}
-		for i, r := range s.rows {
-			out[i*f+j] = float32(c.num[r])
-		}
+	for i, r := range s.rows {
+		copy(out[i*f:(i+1)*f], d.data[r*f:(r+1)*f])
 	}
 	return out
 }
@@ -101,7 +69,8 @@ type Batching struct {
 type Batches struct {
 	opt      Batching
 	nf       int
-	x        []float32 // all rows' features, row-major
+	x        []float32 // the table's features, row-major (shared, read-only)
+	rows     []int     // table row of each dataset position
 	labels   []int
 	targets  []float64
 	order    []int
@@ -128,7 +97,9 @@ func (ds *Dataset) Batches(opt Batching) *Batches {
 	if opt.Size <= 0 {
 		opt.Size = 32
 	}
-	b := &Batches{opt: opt, nf: ds.NumFeatures(), x: ds.matrix32(), labels: ds.Labels(), targets: ds.Targets()}
+	s := ds.s()
+	d := s.t.matrix()
+	b := &Batches{opt: opt, nf: d.nf, x: d.data, rows: s.rows, labels: ds.Labels(), targets: ds.Targets()}
 	b.order = make([]int, ds.Len())
 	b.shuffle()
 	return b
@@ -181,7 +152,8 @@ func (b *Batches) Next() bool {
 		b.lbuf = make([]int, b.opt.Size)
 	}
 	for i, r := range b.cur {
-		copy(b.xbuf[i*b.nf:(i+1)*b.nf], b.x[r*b.nf:(r+1)*b.nf])
+		tr := b.rows[r]
+		copy(b.xbuf[i*b.nf:(i+1)*b.nf], b.x[tr*b.nf:(tr+1)*b.nf])
 		if b.labels != nil {
 			b.lbuf[i] = b.labels[r]
 			b.ybuf[i] = float32(b.labels[r])

@@ -64,7 +64,7 @@ func (c Change) String() string {
 func (ds *Dataset) Replay(cs []Change) (orphans []Change, err error) {
 	b := ds.base
 	t0 := b.t
-	t := *t0 // shallow copy; columns copied when touched
+	t := *t0.clone() // shallow copy; columns copied when touched
 	t.cols = append([]*column(nil), t0.cols...)
 	copied := map[string]bool{}
 	yCopied := false

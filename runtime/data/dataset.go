@@ -127,6 +127,77 @@ type table struct {
 	tv      []float64 // target value per table row
 	report  *Report
 	index   *keyIndex // built on first use; shared by copies with the same keys
+	dense   *dense    // built on first use; never shared by copies (clone)
+}
+
+// clone returns a shallow copy of t for a derived table: same keys (and key
+// index), its own dense cache, since the caller is about to change columns
+// or labels.
+func (t *table) clone() *table {
+	nt := *t
+	nt.dense = &dense{}
+	return &nt
+}
+
+// dense is a row-major float32 copy of a table's numeric columns, made once
+// on first use (X, Batches, DropMissing), so that reading a batch of rows is
+// a run of copies however the columns are stored.
+type dense struct {
+	once sync.Once
+	data []float32
+	nf   int
+	nan  []bool // per table row: some numeric value is missing; nil if none is
+}
+
+// matrix returns the table's dense cache, building it on first use.
+func (t *table) matrix() *dense {
+	d := t.dense
+	d.once.Do(func() {
+		var num []*column
+		for _, c := range t.cols {
+			if c.kind == Numeric {
+				num = append(num, c)
+			}
+		}
+		n, f := len(t.keys), len(num)
+		d.nf = f
+		if f > 0 && num[0].blk != nil && num[0].blk.nf == f {
+			whole := true
+			for j, c := range num {
+				whole = whole && c.blk == num[0].blk && c.bj == j
+			}
+			if whole && num[0].blk.noNaN {
+				d.data = num[0].blk.data // already row-major: share it
+				return
+			}
+		}
+		d.data = make([]float32, n*f)
+		// Tiles of 64 rows keep the strided writes within cache.
+		const tile = 64
+		for r0 := 0; r0 < n; r0 += tile {
+			r1 := r0 + tile
+			if r1 > n {
+				r1 = n
+			}
+			for j, c := range num {
+				for r := r0; r < r1; r++ {
+					d.data[r*f+j] = float32(c.at(r))
+				}
+			}
+		}
+		for r := 0; r < n; r++ {
+			for _, v := range d.data[r*f : (r+1)*f] {
+				if v != v {
+					if d.nan == nil {
+						d.nan = make([]bool, n)
+					}
+					d.nan[r] = true
+					break
+				}
+			}
+		}
+	})
+	return d
 }
 
 type keyIndex struct {
@@ -188,6 +259,9 @@ type Dataset struct {
 func newDataset(name string, t *table, rows []int) *Dataset {
 	if t.index == nil {
 		t.index = &keyIndex{}
+	}
+	if t.dense == nil {
+		t.dense = &dense{}
 	}
 	if rows == nil {
 		rows = make([]int, len(t.keys))
@@ -507,19 +581,11 @@ func (ds *Dataset) Report() *Report {
 // feature, a missing label or a missing target.
 func (ds *Dataset) DropMissing() *Dataset {
 	s := ds.s()
-	var check []*column // numeric columns that may hold NaN
-	for _, c := range s.t.cols {
-		if c.kind == Numeric && (c.blk == nil || !c.blk.noNaN) {
-			check = append(check, c)
-		}
-	}
+	nan := s.t.matrix().nan
 	keep := make([]int, 0, len(s.rows))
-rows:
 	for _, r := range s.rows {
-		for _, c := range check {
-			if math.IsNaN(c.at(r)) {
-				continue rows
-			}
+		if nan != nil && nan[r] {
+			continue
 		}
 		if s.t.y != nil && s.t.y[r] < 0 {
 			continue
@@ -627,7 +693,7 @@ func sortClasses(names []string) {
 func (ds *Dataset) SelectColumns(names []string) *Dataset {
 	ds = ds.Snapshot()
 	s := ds.s()
-	nt := *s.t
+	nt := s.t.clone()
 	nt.cols = nil
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -637,7 +703,7 @@ func (ds *Dataset) SelectColumns(names []string) *Dataset {
 		seen[n] = true
 		nt.cols = append(nt.cols, ds.mustCol(n))
 	}
-	return ds.view(&nt, append([]int(nil), s.rows...))
+	return ds.view(nt, append([]int(nil), s.rows...))
 }
 
 // Filter returns a view of the rows for which keep(i) is true, i being the

@@ -121,7 +121,7 @@ func New(f Frame) *Dataset {
 // withNumeric returns a copy of t whose numeric columns are replaced by
 // the given ones (same order as the numeric columns of t).
 func (t *table) withNumeric(num [][]float64, names []string) *table {
-	nt := *t
+	nt := t.clone()
 	nt.cols = nil
 	k := 0
 	for _, c := range t.cols {
@@ -138,7 +138,7 @@ func (t *table) withNumeric(num [][]float64, names []string) *table {
 		}
 		nt.cols = append(nt.cols, c)
 	}
-	return &nt
+	return nt
 }
 
 func isNaN(v float64) bool { return math.IsNaN(v) }

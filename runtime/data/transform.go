@@ -138,7 +138,7 @@ func (s *Scaler) HTML() string {
 // columns, since the levels belong to the shared data.
 func (ds *Dataset) OneHot() *Dataset {
 	st := ds.s()
-	nt := *st.t
+	nt := st.t.clone()
 	nt.cols = nil
 	for _, c := range st.t.cols {
 		if c.kind != Categorical {
@@ -155,7 +155,7 @@ func (ds *Dataset) OneHot() *Dataset {
 			nt.cols = append(nt.cols, nc)
 		}
 	}
-	return ds.view(&nt, append([]int(nil), st.rows...))
+	return ds.view(nt, append([]int(nil), st.rows...))
 }
 
 // OneHotLabels returns a float32 tensor [len(labels), classes] with a 1 in
@@ -199,7 +199,7 @@ func (ds *Dataset) FlipLabels(frac float64, seed int64) (noisy *Dataset, flipped
 	rng := Rand(seed)
 	rng.Shuffle(len(labeled), func(i, j int) { labeled[i], labeled[j] = labeled[j], labeled[i] })
 	n := int(math.Round(frac * float64(len(labeled))))
-	nt := *st.t
+	nt := st.t.clone()
 	nt.y = append([]int(nil), st.t.y...)
 	chosen := append([]int(nil), labeled[:n]...)
 	sortInts(chosen)
@@ -211,7 +211,7 @@ func (ds *Dataset) FlipLabels(frac float64, seed int64) (noisy *Dataset, flipped
 		nt.y[r] = c
 		flipped = append(flipped, nt.keys[r])
 	}
-	return newDataset(ds.name, &nt, append([]int(nil), st.rows...)), flipped
+	return newDataset(ds.name, nt, append([]int(nil), st.rows...)), flipped
 }
 
 func sortInts(a []int) {
