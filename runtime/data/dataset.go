@@ -55,9 +55,9 @@ type column struct {
 	f32    []float32 // Numeric, instead of num for large image sets (half the memory)
 	blk    *block    // Numeric, instead of num: column bj of a row-major block
 	bj     int
-	codes  []int     // Categorical: level index per table row, -1 = missing
-	levels []string  // Categorical: level names
-	str    []string  // Text: one value per table row
+	codes  []int    // Categorical: level index per table row, -1 = missing
+	levels []string // Categorical: level names
+	str    []string // Text: one value per table row
 }
 
 func (c *column) cell(i int) string {
