@@ -126,7 +126,11 @@ func TestCells(t *testing.T) {
 				if gotErr == "" {
 					t.Fatalf("no error; output:\n%s", rec)
 				}
-				if strings.TrimSpace(gotErr) != strings.TrimSpace(want) {
+				w := strings.TrimSpace(want)
+				if p, ok := strings.CutSuffix(w, "..."); ok && strings.HasPrefix(gotErr, p) {
+					break
+				}
+				if strings.TrimSpace(gotErr) != w {
 					t.Errorf("got error:\n%s\nwant:\n%s", gotErr, want)
 				}
 			}

@@ -41,7 +41,7 @@ const (
 var posRe = regexp.MustCompile(`(?:_\.go:)?(\d{7,}):(\d+)`)
 
 // tracePos matches a line of yaegi's interpreted panic trace.
-var tracePos = regexp.MustCompile(`^(?:_\.go:)?\d{7,}:\d+: panic: `)
+var tracePos = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: panic: [\w.]+\(\.\.\.\)$`)
 
 // decodePos returns cell, line and column of the first encoded position
 // in msg and msg with that leading position removed and the others
@@ -93,10 +93,11 @@ func panicError(count int, v any, mark int, trace []string) *CellError {
 		c, l, col, rest := decodePos(t)
 		fn := strings.TrimSuffix(strings.TrimPrefix(rest, "panic: "), "(...)")
 		fn = strings.TrimPrefix(fn, "main.")
-		if c == 0 {
-			continue
+		if c == 0 || fn == "main" || strings.HasPrefix(fn, "main.") {
+			continue // kernel code, or the cell's top level (its line is the error's)
 		}
-		e.Stack = append(e.Stack, Frame{Func: fn, Cell: c, Line: l, Col: col})
+		_ = col // the trace gives frame entries: the column is not meaningful
+		e.Stack = append(e.Stack, Frame{Func: fn, Cell: c, Line: l})
 	}
 	if mark > 0 {
 		e.Cell, e.Line = cell.Decode(mark)
@@ -144,7 +145,11 @@ func (e *CellError) String() string {
 		fmt.Fprintf(&b, "cell %d: %s", e.Cell, e.Msg)
 	}
 	for _, f := range e.Stack {
-		fmt.Fprintf(&b, "\n\t%s at cell %d, line %d:%d", f.Func, f.Cell, f.Line, f.Col)
+		if f.Col > 0 {
+			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d:%d", f.Func, f.Cell, f.Line, f.Col)
+		} else {
+			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d", f.Func, f.Cell, f.Line)
+		}
 	}
 	return b.String()
 }

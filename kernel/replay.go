@@ -71,7 +71,7 @@ func (s *Session) rebuild(reason string) (notes []string) {
 			delete(s.vars, n)
 			continue
 		}
-		if !carriable(v) || !sameStatic(old, n, v) {
+		if !carriable(v) || s.cellTyped(s.vars[n]) || !sameStatic(old, n, v) {
 			dropped = append(dropped, fmt.Sprintf("%s (cell %d)", n, s.vars[n].cell))
 			delete(s.vars, n)
 			continue
@@ -221,4 +221,19 @@ func sameStatic(old *interp.Interpreter, n string, v reflect.Value) (ok bool) {
 		return strings.Contains(err.Error(), "undefined")
 	}
 	return r.IsValid() && r.Kind() == reflect.Bool && r.Bool()
+}
+
+// cellTyped reports whether a variable's definition names a type defined
+// in a cell (its value may then have that type, which reflection cannot
+// tell from its underlying type).
+func (s *Session) cellTyped(vi varInfo) bool {
+	if e, ok := s.defs[vi.typ]; ok && e.item.Kind == cell.Type {
+		return true
+	}
+	for _, u := range vi.uses {
+		if e, ok := s.defs[u]; ok && e.item.Kind == cell.Type {
+			return true
+		}
+	}
+	return false
 }

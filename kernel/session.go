@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -92,6 +93,7 @@ type Session struct {
 	lastSink  Sink
 	rebuilds  int
 	replayErr *CellError
+	rendered  map[string]any // what __trender reported for the last value
 }
 
 type entry struct {
@@ -103,7 +105,8 @@ type entry struct {
 
 type varInfo struct {
 	cell int
-	typ  string // guessed type name from the defining statement ("" if unknown)
+	typ  string   // guessed type name from the defining statement ("" if unknown)
+	uses []string // identifiers the defining statement mentions
 }
 
 // MemoryBound is the heap growth the session's tests hold it to for 10,000
@@ -170,37 +173,9 @@ func keyOf(syms interp.Exports, p string) string {
 
 // helpers is interpreted code every interpreter gets.
 const helpers = `
-type __tordered interface {
-	~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string
-}
-func __tmin[T __tordered](a, b T) T { if a < b || a != a { return a }; return b }
-func __tmax[T __tordered](a, b T) T { if a > b || a != a { return a }; return b }
-func __trender(v any) map[string]any {
-	r := map[string]any{}
-	if m, ok := v.(interface{ MIMEBundle() map[string]any }); ok {
-		for k, x := range m.MIMEBundle() { r[k] = x }
-		if _, ok := r["text/plain"]; !ok { r["text/plain"] = __tfmt.Sprintf("%v", v) }
-		return r
-	}
-	if m, ok := v.(interface{ HTML() string }); ok { r["text/html"] = m.HTML() }
-	if m, ok := v.(interface{ SVG() string }); ok { r["image/svg+xml"] = m.SVG() }
-	if m, ok := v.(interface{ PNG() []byte }); ok { r["image/png"] = m.PNG() }
-	if m, ok := v.(interface{ Markdown() string }); ok { r["text/markdown"] = m.Markdown() }
-	if m, ok := v.(interface{ LaTeX() string }); ok { r["text/latex"] = m.LaTeX() }
-	switch x := v.(type) {
-	case interface{ String() string }:
-		r["text/plain"] = x.String()
-	case error:
-		r["text/plain"] = x.Error()
-	case string:
-		r["text/plain"] = __tfmt.Sprintf("%q", x)
-	default:
-		r["text/plain"] = __tfmt.Sprintf("%v", v)
-	}
-	return r
-}
+func __tmin[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a, b T) T { if a < b { return a }; return b }
+func __tmax[T int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string](a, b T) T { if a > b { return a }; return b }
 var __tl int
-var __tr map[string]any
 `
 
 // newInterp creates an interpreter with the symbols, the kernel's helpers
@@ -219,7 +194,13 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Stop":  reflect.ValueOf(&host.Stop).Elem(),
 			"Check": reflect.ValueOf(host.Check),
 		},
-		tkKey: {"Clear": reflect.ValueOf(clearValue)},
+		tkKey: {
+			"Clear": reflect.ValueOf(clearValue),
+			"Set":   reflect.ValueOf(func(k, v string) { s.rendered[k] = v }),
+			"SetBytes": reflect.ValueOf(func(k string, v []byte) {
+				s.rendered[k] = base64.StdEncoding.EncodeToString(v)
+			}),
+		},
 	}
 	if s.opts.Symbols["os/os"] != nil {
 		errw := s.out.errW
@@ -404,8 +385,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *CellError) {
 	defer func() {
 		if p := recover(); p != nil {
-			e = &CellError{Kind: KindInterpreter, Cell: s.count, Line: seg.Line,
-				Msg: fmt.Sprintf("the interpreter failed on this code (a yaegi bug: %v); the session is intact", p)}
+			e = crashError(s.count, seg, p)
 		}
 	}()
 	s.setMark(0) // before Compile: Globals fails between Compile and Execute
@@ -647,7 +627,7 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 	e := s.eval(ctx, seg.Src, seg)
 	// variables defined before a panic exist; record them either way
 	for _, v := range seg.Vars {
-		s.vars[v] = varInfo{cell: s.count, typ: seg.VarTypes[v]}
+		s.vars[v] = varInfo{cell: s.count, typ: seg.VarTypes[v], uses: seg.VarUses[v]}
 		if d, ok := s.defs[v]; ok && d.item.Kind != cell.Closure {
 			delete(s.defs, v)
 		}
@@ -678,16 +658,16 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 	head := ";\n" + cell.Directive(s.count, seg.Line, 1)
 	mark := fmt.Sprintf("%s = %d; ", cell.MarkVar, cell.Encode(s.count, seg.Line))
 	pos := cell.Mark(s.count, seg.Line, seg.Col)
-	src := head + mark + "__tv := " + pos + seg.Src + "\n" + cell.MarkVar + " = 0; __tr = __trender(__tv)"
+	src := head + mark + "__tv := " + pos + seg.Src + "\n" + cell.MarkVar + " = 0; " + s.renderSwitch()
 	if !s.hasValue(seg.Call) {
 		return nil, s.eval(ctx, head+mark+pos+seg.Src, seg)
 	}
 	s.setMark(0)
+	s.rendered = map[string]any{}
 	prog, err := s.compile(src)
 	if err != nil {
-		if !valueErr.MatchString(err.Error()) {
-			return nil, compileError(s.count, err, seg)
-		}
+		// the statement form gives the better message (and runs if the
+		// expression merely has no single value)
 		return nil, s.eval(ctx, head+mark+pos+seg.Src, seg)
 	}
 	if _, err := s.in.ExecuteWithContext(ctx, prog); err != nil {
@@ -699,15 +679,14 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 		}
 		return nil, compileError(s.count, err, seg)
 	}
-	r := s.global("__tr")
-	if !r.IsValid() {
-		return nil, nil
+	m := s.rendered
+	if v := s.global("__tv"); v.IsValid() {
+		renderCompiled(v, m)
 	}
-	m, _ := r.Interface().(map[string]any)
 	if len(m) == 0 {
 		return nil, nil
 	}
-	return &Bundle{Data: bundleData(m), Metadata: map[string]any{}}, nil
+	return &Bundle{Data: m, Metadata: map[string]any{}}, nil
 }
 
 // compile compiles src, turning a crash of yaegi's compiler into an error.
@@ -786,6 +765,9 @@ func (s *Session) hasValue(call string) bool {
 	if call == "" || call == "?" {
 		return true
 	}
+	if n, ok := strings.CutPrefix(call, "func/"); ok {
+		return n == "1"
+	}
 	one := func(t reflect.Type) bool { return t.Kind() != reflect.Func || t.NumOut() == 1 }
 	x, name, sel := strings.Cut(call, ".")
 	if !sel {
@@ -827,4 +809,163 @@ func (s *Session) hasValue(call string) bool {
 		}
 	}
 	return true
+}
+
+var incomplete = regexp.MustCompile(`^incomplete type (\w+)$`)
+
+// crashError turns a panic of yaegi's compiler into a CellError: a
+// compile error when the panic names a position in the cell (yaegi's
+// "incomplete type X" is an undefined name), an interpreter error if not.
+func crashError(count int, seg cell.Segment, p any) *CellError {
+	msg := fmt.Sprint(p)
+	if i := strings.LastIndex(msg, "CFG post-order panic: "); i >= 0 {
+		msg = msg[i+len("CFG post-order panic: "):]
+	}
+	c, l, col, rest := decodePos(msg)
+	if c > 0 && l > 0 {
+		if m := incomplete.FindStringSubmatch(rest); m != nil {
+			rest = "undefined: " + m[1]
+		}
+		return &CellError{Kind: KindCompile, Cell: c, Line: l, Col: col, Msg: rest}
+	}
+	return &CellError{Kind: KindInterpreter, Cell: count, Line: seg.Line,
+		Msg: fmt.Sprintf("the interpreter failed on this code (a yaegi bug: %v); the session is intact", p)}
+}
+
+// renderMethods are the method shapes a value may render itself with
+// (contracts.md), with the MIME type each produces.
+var renderMethods = []struct{ name, mime, result string }{
+	{"HTML", "text/html", "string"},
+	{"SVG", "image/svg+xml", "string"},
+	{"PNG", "image/png", "[]byte"},
+	{"Markdown", "text/markdown", "string"},
+	{"LaTeX", "text/latex", "string"},
+	{"String", "text/plain", "string"},
+	{"Error", "text/plain", "string"},
+}
+
+// renderSwitch returns interpreted code that reports the render methods of
+// __tv when its type is defined in a cell. Compiled reflection cannot see
+// methods of interpreted types, and yaegi's interface assertions on them
+// are unreliable (a type switch on interface cases picks wrong cases), so
+// the switch is over the concrete cell types that have such methods, as
+// the session's definitions tell.
+func (s *Session) renderSwitch() string {
+	type tm struct {
+		ptr   bool
+		names []string
+	}
+	types := map[string]*tm{}
+	for n, e := range s.defs {
+		if e.item.Kind != cell.Method {
+			continue
+		}
+		recv, m, _ := strings.Cut(n, ".")
+		for _, r := range renderMethods {
+			if m != r.name || !strings.Contains(e.item.Sig, m+"()") || !strings.HasSuffix(e.item.Sig, " "+r.result) {
+				continue
+			}
+			t := types[recv]
+			if t == nil {
+				t = &tm{}
+				types[recv] = t
+			}
+			t.names = append(t.names, m)
+			if strings.Contains(strings.SplitN(e.item.Sig, ")", 2)[0], "*") {
+				t.ptr = true
+			}
+		}
+	}
+	if len(types) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(types))
+	for n := range types {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("func() { switch __tm := any(__tv).(type) {")
+	for _, n := range names {
+		t := types[n]
+		cases := []string{"*" + n}
+		if !t.ptr {
+			cases = append(cases, n)
+		}
+		for _, c := range cases {
+			b.WriteString(" case " + c + ":")
+			text := false
+			for _, r := range renderMethods {
+				if !contains(t.names, r.name) || (r.mime == "text/plain" && text) {
+					continue
+				}
+				fn := "Set"
+				if r.result == "[]byte" {
+					fn = "SetBytes"
+				}
+				fmt.Fprintf(&b, " %s.%s(%q, __tm.%s());", cell.HelperAlias, fn, r.mime, r.name)
+				if r.mime == "text/plain" {
+					text = true
+				}
+			}
+		}
+	}
+	b.WriteString(" } }()")
+	return b.String()
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// renderCompiled fills m from the render methods of a compiled value
+// (reflection sees those), and text/plain from fmt.
+func renderCompiled(v reflect.Value, m map[string]any) {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	call := func(name string) (reflect.Value, bool) {
+		f := v.MethodByName(name)
+		if !f.IsValid() && v.CanAddr() {
+			f = v.Addr().MethodByName(name)
+		}
+		if !f.IsValid() || f.Type().NumIn() != 0 || f.Type().NumOut() != 1 {
+			return reflect.Value{}, false
+		}
+		return f.Call(nil)[0], true
+	}
+	if r, ok := call("MIMEBundle"); ok {
+		if b, ok := r.Interface().(map[string]any); ok {
+			for k, x := range bundleData(b) {
+				m[k] = x
+			}
+		}
+	}
+	for _, rm := range renderMethods {
+		if _, done := m[rm.mime]; done {
+			continue
+		}
+		if r, ok := call(rm.name); ok {
+			switch x := r.Interface().(type) {
+			case string:
+				m[rm.mime] = x
+			case []byte:
+				m[rm.mime] = base64.StdEncoding.EncodeToString(x)
+			}
+		}
+	}
+	if _, ok := m["text/plain"]; !ok {
+		if v.IsValid() && v.Kind() == reflect.String {
+			m["text/plain"] = fmt.Sprintf("%q", v.String())
+		} else if v.IsValid() && v.CanInterface() {
+			m["text/plain"] = fmt.Sprintf("%v", v.Interface())
+		} else {
+			m["text/plain"] = "<nil>"
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -248,7 +249,7 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 		}
 		l := string(f.line[:i+1])
 		f.line = f.line[i+1:]
-		if tracePos.MatchString(l) {
+		if tracePos.MatchString(strings.TrimSuffix(l, "\n")) {
 			f.trace = append(f.trace, l[:len(l)-1])
 			continue
 		}

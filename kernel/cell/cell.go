@@ -124,6 +124,9 @@ type Segment struct {
 	// kernel uses it to tell whether the expression has a single value to
 	// display (yaegi does not check result counts).
 	Call string
+	// VarUses lists, for each of Vars, the identifiers its defining
+	// statement mentions.
+	VarUses map[string][]string
 	// VarTypes guesses the type name of some Vars from their definition
 	// (x := T{…}, &T{…}, var x T, new(T)); used for completion of cell types.
 	VarTypes map[string]string
@@ -457,6 +460,24 @@ func (s *splitter) topStmt(n node) error {
 	if !s.opt.NoChecks && n.kind == Stmt && risky(st) {
 		s.addc(0, n.pos, n.pos, s.mark(n.pos))
 	}
+	if def := defines(st); def != "" {
+		var bad ast.Node
+		ast.Inspect(st, func(m ast.Node) bool {
+			if _, ok := m.(*ast.FuncLit); ok {
+				return false
+			}
+			if c, ok := m.(*ast.CallExpr); ok {
+				if id, ok := c.Fun.(*ast.Ident); ok && (id.Name == "min" || id.Name == "max") && len(c.Args) > 1 &&
+					!s.decl[id.Name] && (s.opt.Defined == nil || !s.opt.Defined(id.Name)) {
+					bad = c
+				}
+			}
+			return bad == nil
+		})
+		if bad != nil {
+			return s.errAt(bad.Pos(), fmt.Sprintf("min and max cannot initialise a variable at the top level of a cell (yaegi cannot infer the type there): declare it first, `var %s T` then `%s = …`", def, def))
+		}
+	}
 	switch x := st.(type) {
 	case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
 		*ast.SelectStmt, *ast.BlockStmt, *ast.LabeledStmt:
@@ -653,6 +674,10 @@ func (s *splitter) marks(list []ast.Stmt) {
 		return
 	}
 	for _, st := range list {
+		switch st.(type) {
+		case *ast.CaseClause, *ast.CommClause:
+			continue
+		}
 		if risky(st) {
 			p := s.off(st.Pos())
 			s.add(p, p, s.mark(p))
@@ -972,9 +997,16 @@ func (s *splitter) segments() *Cell {
 		case Stmt:
 			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
 			seg.VarTypes = map[string]string{}
+			seg.VarUses = map[string][]string{}
 			for _, n := range group {
 				names, it := s.stmtDefs(n)
 				seg.Vars = append(seg.Vars, names...)
+				if len(names) > 0 {
+					u := s.uses(n.n)
+					for _, v := range names {
+						seg.VarUses[v] = u
+					}
+				}
 				guessTypes(n.n, seg.VarTypes)
 				if it != nil {
 					seg.Items = append(seg.Items, *it)
@@ -986,6 +1018,8 @@ func (s *splitter) segments() *Cell {
 			if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
 				seg.Call = "?"
 				switch f := ast.Unparen(call.Fun).(type) {
+				case *ast.FuncLit:
+					seg.Call = "func/" + strconv.Itoa(f.Type.Results.NumFields())
 				case *ast.Ident:
 					seg.Call = f.Name
 				case *ast.SelectorExpr:
@@ -1199,6 +1233,8 @@ func guessTypes(n ast.Node, out map[string]string) {
 				if t, ok := x.Args[0].(*ast.Ident); ok {
 					return t.Name
 				}
+			} else if ok && len(x.Args) == 1 && !intTypes[id.Name] {
+				return id.Name // a conversion T(v), or a call; the kernel checks T is a type
 			}
 		}
 		return ""
@@ -1237,4 +1273,26 @@ func guessTypes(n ast.Node, out map[string]string) {
 			}
 		}
 	}
+}
+
+// defines returns the first variable a top-level := or var statement
+// defines ("" if none).
+func defines(st ast.Stmt) string {
+	switch x := st.(type) {
+	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE {
+			if id, ok := x.Lhs[0].(*ast.Ident); ok {
+				return id.Name
+			}
+		}
+	case *ast.DeclStmt:
+		if g, ok := x.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			for _, sp := range g.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok && len(vs.Values) > 0 {
+					return vs.Names[0].Name
+				}
+			}
+		}
+	}
+	return ""
 }
