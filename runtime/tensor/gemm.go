@@ -95,6 +95,13 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.acc = a, lda, b, ldb, c, ldc, acc
 	j.splitCols, j.parts, j.kr = splitCols, parts, kr
+	// The operand every block needs whole is packed once, here, and shared
+	// read-only, so splitting finer costs no duplicated packing.
+	if splitCols {
+		j.pre = prepackA(kr, transA, m, k, alpha, a, lda)
+	} else {
+		j.pre = prepackB(kr, transB, n, k, b, ldb)
+	}
 	j.next.Store(0)
 	j.wg.Add(workers - 1)
 	startWorkers(workers - 1)
@@ -103,7 +110,10 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	j.drain()
 	j.wg.Wait()
-	j.a, j.b, j.c = nil, nil, nil
+	if j.pre != nil {
+		putPrepacked(j.pre)
+	}
+	j.a, j.b, j.c, j.pre = nil, nil, nil, nil
 	putJob(j)
 }
 
@@ -128,6 +138,7 @@ type gemmJob struct {
 	parts          int
 	next           atomic.Int32 // next block to run
 	kr             kernel
+	pre            *prepacked // A (column split) or B (row split), or nil
 	wg             sync.WaitGroup
 }
 
@@ -166,7 +177,7 @@ func (j *gemmJob) run(p int) {
 		} else {
 			b = j.b[lo:]
 		}
-		gemmSerial(j.kr, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.c[lo:], j.ldc, j.acc)
+		gemmSerialPre(j.kr, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.c[lo:], j.ldc, j.acc, j.pre, nil)
 		return
 	}
 	lo, hi := split(j.m, j.parts, p, j.kr.mr)
@@ -179,7 +190,7 @@ func (j *gemmJob) run(p int) {
 	} else {
 		a = j.a[lo*j.lda:]
 	}
-	gemmSerial(j.kr, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.c[lo*j.ldc:], j.ldc, j.acc)
+	gemmSerialPre(j.kr, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.c[lo*j.ldc:], j.ldc, j.acc, nil, j.pre)
 }
 
 // split returns part p of [0, n) cut into parts pieces aligned to align.
@@ -251,18 +262,33 @@ func putPackBufs(p *packBufs) {
 
 // gemmSerial is the blocked algorithm on one goroutine.
 func gemmSerial(kr kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	gemmSerialPre(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc, nil, nil)
+}
+
+// gemmSerialPre is gemmSerial taking A or B already packed for the whole
+// product (prepackA, prepackB) instead of packing them block by block.
+func gemmSerialPre(kr kernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool, preA, preB *prepacked) {
 	bufs := getPackBufs()
 	ap, bp, tile := bufs.a, bufs.b, bufs.tile
 	gemmMR, gemmNR := kr.mr, kr.nr
+	nPC, nIC := (k+gemmKC-1)/gemmKC, (m+gemmMC-1)/gemmMC
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			packB(gemmNR, transB, b, ldb, pc, jc, kc, nc, bp)
+			if preB != nil {
+				bp = preB.block((jc/gemmNC)*nPC + pc/gemmKC)
+			} else {
+				packB(gemmNR, transB, b, ldb, pc, jc, kc, nc, bp)
+			}
 			accum := acc || pc > 0
 			for ic := 0; ic < m; ic += gemmMC {
 				mc := min(gemmMC, m-ic)
-				packA(gemmMR, transA, a, lda, ic, pc, mc, kc, alpha, ap)
+				if preA != nil {
+					ap = preA.block((pc/gemmKC)*nIC + ic/gemmMC)
+				} else {
+					packA(gemmMR, transA, a, lda, ic, pc, mc, kc, alpha, ap)
+				}
 				for jr := 0; jr < nc; jr += gemmNR {
 					nr := min(gemmNR, nc-jr)
 					bpanel := bp[jr*kc : (jr+gemmNR)*kc]
@@ -292,6 +318,97 @@ func gemmSerial(kr kernel, transA, transB bool, m, n, k int, alpha float32, a []
 		}
 	}
 	putPackBufs(bufs)
+}
+
+// prepacked is one operand packed for a whole product: blocks in the
+// order gemmSerialPre visits them, shared read-only by the workers.
+type prepacked struct {
+	buf  []float32
+	offs []int // block i is buf[offs[i]:offs[i+1]]
+}
+
+func (p *prepacked) block(i int) []float32 { return p.buf[p.offs[i]:p.offs[i+1]] }
+
+// maxPrepack bounds the shared buffer (floats); larger operands are packed
+// per block by each worker instead.
+const maxPrepack = 1 << 23
+
+var (
+	preMu   sync.Mutex
+	preFree []*prepacked
+)
+
+func getPrepacked(size, blocks int) *prepacked {
+	preMu.Lock()
+	var p *prepacked
+	for i, q := range preFree {
+		if cap(q.buf) >= size {
+			p = q
+			preFree = append(preFree[:i], preFree[i+1:]...)
+			break
+		}
+	}
+	preMu.Unlock()
+	if p == nil {
+		p = &prepacked{buf: make([]float32, size)}
+	}
+	p.buf = p.buf[:size]
+	p.offs = append(p.offs[:0], 0)
+	return p
+}
+
+func putPrepacked(p *prepacked) {
+	preMu.Lock()
+	if len(preFree) < 8 {
+		preFree = append(preFree, p)
+	}
+	preMu.Unlock()
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }
+
+// prepackA packs alpha·op(A) (m×k) in (pc, ic) blocks, or returns nil when
+// it would be too large.
+func prepackA(kr kernel, transA bool, m, k int, alpha float32, a []float32, lda int) *prepacked {
+	size := roundUp(m, kr.mr) * k
+	if size > maxPrepack {
+		return nil
+	}
+	p := getPrepacked(size, 0)
+	off := 0
+	for pc := 0; pc < k; pc += gemmKC {
+		kc := min(gemmKC, k-pc)
+		for ic := 0; ic < m; ic += gemmMC {
+			mc := min(gemmMC, m-ic)
+			n := roundUp(mc, kr.mr) * kc
+			packA(kr.mr, transA, a, lda, ic, pc, mc, kc, alpha, p.buf[off:off+n])
+			off += n
+			p.offs = append(p.offs, off)
+		}
+	}
+	return p
+}
+
+// prepackB packs op(B) (k×n) in (jc, pc) blocks, or returns nil when it
+// would be too large.
+func prepackB(kr kernel, transB bool, n, k int, b []float32, ldb int) *prepacked {
+	size := roundUp(n, kr.nr) * k
+	if size > maxPrepack {
+		return nil
+	}
+	p := getPrepacked(size, 0)
+	off := 0
+	for jc := 0; jc < n; jc += gemmNC {
+		nc := min(gemmNC, n-jc)
+		for pc := 0; pc < k; pc += gemmKC {
+			kc := min(gemmKC, k-pc)
+			sz := roundUp(nc, kr.nr) * kc
+			packB(kr.nr, transB, b, ldb, pc, jc, kc, nc, p.buf[off:off+sz])
+			off += sz
+			p.offs = append(p.offs, off)
+		}
+	}
+	return p
 }
 
 // packB copies op(B)[pc:pc+kc, jc:jc+nc] into panels of gemmNR columns,
