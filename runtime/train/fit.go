@@ -226,6 +226,10 @@ func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History {
 			h.Stopped = fmt.Sprintf("by the callback after epoch %d", epoch)
 			break
 		}
+		if math.IsNaN(e.TrainLoss) || math.IsInf(e.TrainLoss, 0) {
+			h.Stopped = fmt.Sprintf("the loss became %v in epoch %d: the learning rate (%g) may be too high, or the features need scaling (data.Standardize)", e.TrainLoss, epoch, cfg.LR)
+			break
+		}
 		if cfg.Patience > 0 && sinceBest >= cfg.Patience {
 			h.Stopped = fmt.Sprintf("early stopping after epoch %d, no improvement for %d epochs (best epoch %d)", epoch, cfg.Patience, h.BestEpoch)
 			if cfg.RestoreBest && bestWeights != nil {

@@ -413,3 +413,11 @@ func TestFit_IgnoredColumns(t *testing.T) {
 		t.Errorf("after OneHot: %v", h.Ignored)
 	}
 }
+
+func TestFit_Diverges(t *testing.T) {
+	ds := data.Linear(data.Gen{N: 50, Features: 2})
+	h := Fit(newDense(1, 2, 1), ds, Config{Epochs: 100, LR: 1e6, Quiet: true})
+	if h.Len() == 100 || !strings.Contains(h.Stopped, "the learning rate (1e+06) may be too high") {
+		t.Errorf("divergence: %d epochs, %q", h.Len(), h.Stopped)
+	}
+}
