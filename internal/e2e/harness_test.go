@@ -100,34 +100,15 @@ func setup(m *testing.M) (int, func()) {
 		return 1, cleanup
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "e2e:", err)
-		return 1, cleanup
-	}
 	var tok [24]byte
 	_, _ = rand.Read(tok[:])
 	env.token = hex.EncodeToString(tok[:])
-	env.base = "http://" + ln.Addr().String()
-	srv, err := server.New(server.Options{
-		Root:        env.root,
-		Token:       env.token,
-		Addr:        ln.Addr().String(),
-		StartKernel: starter(env.bin),
-		App:         frontend.Dist(),
-	})
+	addr, stopServer, err := startServer("127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: server:", err)
 		return 1, cleanup
 	}
-	hs := &http.Server{Handler: srv}
-	go func() { _ = hs.Serve(ln) }()
-	stopServer := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Close(ctx)
-		_ = hs.Close()
-	}
+	env.base = "http://" + addr
 
 	// Flags of DESIGN.md §9 and a fresh profile.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -159,6 +140,36 @@ func setup(m *testing.M) (int, func()) {
 	cancelAlloc()
 	stopServer()
 	return code, cleanup
+}
+
+// startServer serves env.root with env.token on addr ("host:0" picks a
+// port) and returns the bound address and a func that stops the server
+// (kernels stopped, connections dropped).
+func startServer(addr string) (string, func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	srv, err := server.New(server.Options{
+		Root:        env.root,
+		Token:       env.token,
+		Addr:        ln.Addr().String(),
+		StartKernel: starter(env.bin),
+		App:         frontend.Dist(),
+	})
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: srv}
+	go func() { _ = hs.Serve(ln) }()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Close(ctx)
+		_ = hs.Close()
+	}
+	return ln.Addr().String(), stop, nil
 }
 
 // starter runs real kernel processes under the supervisor, as cmd/tandem does.

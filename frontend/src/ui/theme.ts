@@ -1,7 +1,7 @@
 // Light and dark themes: a data-theme attribute on <html>, remembered in
 // localStorage, defaulting to the system preference.
 
-import { iconButton } from "./dom";
+import { icon, iconButton } from "./dom";
 
 const key = "tandem.theme";
 
@@ -19,14 +19,17 @@ export function initTheme(): void {
 
 /** themeButton toggles the theme. */
 export function themeButton(): HTMLButtonElement {
+  const show = () => b.replaceChildren(icon(document.documentElement.dataset.theme === "dark" ? "sun" : "moon"));
   const b = iconButton("moon", "Switch between light and dark theme", () => {
     const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
     document.documentElement.dataset.theme = next;
+    show();
     try {
       localStorage.setItem(key, next);
     } catch {
       /* storage disabled */
     }
   });
+  show();
   return b;
 }
