@@ -22,7 +22,9 @@ tojson() {
 	/^BenchmarkFigure\// {
 		name = $1; sub(/^BenchmarkFigure\//, "", name); sub(/-[0-9]+$/, "", name)
 		fmt = name; sub(/.*-/, "", fmt); sub(/-[a-z]+$/, "", name)
-		printf "{\"group\":\"plots\",\"figure\":\"%s (%s)\",\"impl\":\"tandem\",\"value\":%.4f,\"unit\":\"ms\",\"better\":\"lower\",\"note\":\"runtime/chart on gonum/plot\"}\n", name, fmt, $3/1e6
+		size = ""
+		for (i = 4; i <= NF; i++) if ($(i+1) == "bytes") size = sprintf(", %d bytes", $i)
+		printf "{\"group\":\"plots\",\"figure\":\"%s (%s)\",\"impl\":\"tandem\",\"value\":%.4f,\"unit\":\"ms\",\"better\":\"lower\",\"note\":\"runtime/chart on gonum/plot%s\"}\n", name, fmt, $3/1e6, size
 	}
 	/^BenchmarkPager_Million/ {
 		printf "{\"group\":\"display\",\"figure\":\"show a 1,000,000-row dataset (goal <= 200 ms)\",\"impl\":\"tandem\",\"value\":%.4f,\"unit\":\"ms\",\"better\":\"lower\"}\n", $3/1e6

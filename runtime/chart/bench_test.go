@@ -93,9 +93,11 @@ func BenchmarkFigure(b *testing.B) {
 			format = f.make().Format()
 		}
 		b.Run(f.name+"-"+format, func(b *testing.B) {
+			n := 0
 			for b.Loop() {
-				f.make().render(format)
+				n = len(f.make().render(format))
 			}
+			b.ReportMetric(float64(n), "bytes")
 		})
 	}
 }
