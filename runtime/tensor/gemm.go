@@ -11,7 +11,8 @@ import (
 // 41(3), 2015; Goto & van de Geijn, "Anatomy of High-Performance Matrix
 // Multiplication", ACM TOMS 34(3), 2008): B is packed into KC×NC panels of
 // NR columns, A into MC×KC panels of MR rows, and a register-blocked MR×NR
-// micro-kernel (AVX2/FMA assembly on amd64, Go elsewhere) runs over them.
+// micro-kernel (AVX-512 or AVX2/FMA assembly on amd64, Go elsewhere) runs
+// over them. Large products split C into blocks run by a pool of goroutines.
 //
 // The register tile MR×NR depends on the micro-kernel chosen at start-up:
 // 12×32 with AVX-512 (24 ZMM accumulators), 6×16 with AVX2/FMA (12 YMM
@@ -338,7 +339,7 @@ var (
 	preFree []*prepacked
 )
 
-func getPrepacked(size, blocks int) *prepacked {
+func getPrepacked(size int) *prepacked {
 	preMu.Lock()
 	var p *prepacked
 	for i, q := range preFree {
@@ -374,7 +375,7 @@ func prepackA(kr kernel, transA bool, m, k int, alpha float32, a []float32, lda 
 	if size > maxPrepack {
 		return nil
 	}
-	p := getPrepacked(size, 0)
+	p := getPrepacked(size)
 	off := 0
 	for pc := 0; pc < k; pc += gemmKC {
 		kc := min(gemmKC, k-pc)
@@ -396,7 +397,7 @@ func prepackB(kr kernel, transB bool, n, k int, b []float32, ldb int) *prepacked
 	if size > maxPrepack {
 		return nil
 	}
-	p := getPrepacked(size, 0)
+	p := getPrepacked(size)
 	off := 0
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
