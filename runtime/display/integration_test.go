@@ -8,6 +8,7 @@ import (
 
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/display"
+	"tandem.dev/tandem/runtime/nn"
 	"tandem.dev/tandem/runtime/tensor"
 	"tandem.dev/tandem/runtime/train"
 )
@@ -62,5 +63,37 @@ func TestTable_MillionRows(t *testing.T) {
 		if took > 200*time.Millisecond {
 			t.Errorf("%T: %v, want ≤ 200 ms", v, took)
 		}
+	}
+}
+
+// TestTraining_Fit runs a real training loop into the live view, as a
+// notebook cell does, and checks what the notebook receives.
+func TestTraining_Fit(t *testing.T) {
+	var calls []map[string]any
+	display.SetSink(display.SinkFunc(func(d, m map[string]any, id string, update bool) { calls = append(calls, d) }))
+	defer display.SetSink(nil)
+	ds := data.Iris()
+	sc := data.Standardize(ds)
+	ds = sc.Apply(ds)
+	nn.Seed(1)
+	m := nn.NewSequential([]nn.Module{nn.NewLinear(4, 8), nn.NewReLU(), nn.NewLinear(8, 3)})
+	const epochs = 30
+	tv := display.Training(display.TrainingOptions{Epochs: epochs, Title: "iris"})
+	h := train.Fit(m, ds, train.Config{Epochs: epochs, LR: 0.1, Validation: 0.2, Seed: 1, Progress: tv})
+	if h.Len() != epochs {
+		t.Fatalf("epochs got: %d want: %d", h.Len(), epochs)
+	}
+	final := calls[len(calls)-1]
+	html, _ := final["text/html"].(string)
+	for _, want := range []string{"iris", "30/30", "accuracy", "<polyline", "validation"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("final view lacks %q", want)
+		}
+	}
+	if got, want := len(tv.TrainLoss()), epochs; got != want {
+		t.Errorf("view recorded %d epochs want: %d", got, want)
+	}
+	if len(calls) > 2+10*int(h.Duration().Seconds()+1) {
+		t.Errorf("%d displays in %v: more than 10 a second", len(calls), h.Duration())
 	}
 }
