@@ -1,0 +1,55 @@
+package feedback_test
+
+import (
+	"fmt"
+
+	"tandem.dev/tandem/runtime/data"
+	"tandem.dev/tandem/runtime/feedback"
+	"tandem.dev/tandem/runtime/nn"
+)
+
+// Two iris flowers get the wrong species; Suspects finds both among the
+// rows it proposes, by training a fresh copy of the model on each of five
+// folds and applying confident learning to the held-out predictions.
+func ExampleSuspects() {
+	ds := data.Iris()
+	keys := ds.Keys()
+	ds.Replay([]data.Change{
+		{Op: data.Relabel, Key: keys[0], Value: "virginica"}, // a setosa
+		{Op: data.Relabel, Key: keys[120], Value: "setosa"},  // a virginica
+	})
+	m := nn.NewSequential([]nn.Module{nn.NewLinear(4, 16), nn.NewReLU(), nn.NewLinear(16, 3)})
+	sus := feedback.Suspects(m, ds)
+	for _, k := range []string{keys[0], keys[120]} {
+		it, ok := sus.Find(k)
+		fmt.Println(ok, it.Given, "→", it.Suggested)
+	}
+	// Output:
+	// true virginica → setosa
+	// true setosa → virginica
+}
+
+// Options change the folds, the seed, the training of each fold's model,
+// how rows are flagged and how they are ranked.
+func ExampleSuspectsWith() {
+	ds := data.Iris()
+	keys := ds.Keys()
+	ds.Replay([]data.Change{{Op: data.Relabel, Key: keys[60], Value: "setosa"}}) // a versicolor
+	m := nn.NewLinear(4, 3)
+	sus := feedback.SuspectsWith(m, ds, feedback.Options{Folds: 3, Seed: 7, Rank: feedback.SelfConfidence})
+	fmt.Println(sus.Items[0].Key == keys[60], sus.Items[0].Suggested)
+	// Output: true versicolor
+}
+
+// Code that has out-of-fold probabilities from elsewhere can run confident
+// learning on them alone.
+func ExampleNewJoint() {
+	proba := [][]float64{{0.9, 0.1}, {0.8, 0.2}, {0.1, 0.9}, {0.2, 0.8}, {0.15, 0.85}}
+	labels := []int{0, 0, 0, 1, 1} // the third row looks like a "b"
+	fmt.Println(feedback.NewJoint(proba, labels, []string{"a", "b"}))
+	// Output:
+	// confident joint (rows: given label, columns: confident class), 5 labelled rows, about 1 label errors
+	// given     threshold        a        b
+	// a            0.6000        2        1
+	// b            0.8250        0        1
+}
