@@ -178,6 +178,7 @@ func (c *Conv2D) Parameters() []*autograd.Var {
 	return []*autograd.Var{c.W, c.B}
 }
 
+// String describes the layer and its configuration.
 func (c *Conv2D) String() string {
 	return fmt.Sprintf("Conv2D(%d → %d, kernel %d, stride %d, padding %d)", c.InChannels, c.OutChannels, c.Kernel, c.Stride, c.Padding)
 }
@@ -246,6 +247,8 @@ func (m *MaxPool2D) Forward(x *autograd.Var) *autograd.Var {
 
 // Parameters returns nil.
 func (m *MaxPool2D) Parameters() []*autograd.Var { return nil }
+
+// String describes the layer and its configuration.
 func (m *MaxPool2D) String() string {
 	return fmt.Sprintf("MaxPool2D(kernel %d, stride %d)", m.Kernel, m.Stride)
 }
@@ -386,7 +389,9 @@ func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
 
 // Parameters returns [Gamma, Beta].
 func (b *BatchNorm) Parameters() []*autograd.Var { return []*autograd.Var{b.Gamma, b.Beta} }
-func (b *BatchNorm) String() string              { return fmt.Sprintf("BatchNorm(%d)", b.Features) }
+
+// String describes the layer and its configuration.
+func (b *BatchNorm) String() string { return fmt.Sprintf("BatchNorm(%d)", b.Features) }
 
 // Clone returns a deep copy, running statistics included.
 func (b *BatchNorm) Clone() Module {

@@ -109,6 +109,7 @@ func (l *Linear) Parameters() []*autograd.Var {
 	return []*autograd.Var{l.W, l.B}
 }
 
+// String describes the layer and its configuration.
 func (l *Linear) String() string {
 	return fmt.Sprintf("Linear(%d → %d%s)", l.In, l.Out, map[bool]string{true: ", no bias"}[l.B == nil])
 }
@@ -212,7 +213,9 @@ func (r *ReLU) Forward(x *autograd.Var) *autograd.Var { return actForward(&r.nod
 
 // Parameters returns nil: ReLU has none.
 func (r *ReLU) Parameters() []*autograd.Var { return nil }
-func (r *ReLU) String() string              { return "ReLU()" }
+
+// String describes the layer and its configuration.
+func (r *ReLU) String() string { return "ReLU()" }
 
 // Clone returns a new ReLU.
 func (r *ReLU) Clone() Module { return &ReLU{} }
@@ -233,7 +236,9 @@ func (r *LeakyReLU) Forward(x *autograd.Var) *autograd.Var {
 
 // Parameters returns nil.
 func (r *LeakyReLU) Parameters() []*autograd.Var { return nil }
-func (r *LeakyReLU) String() string              { return fmt.Sprintf("LeakyReLU(%g)", r.Slope) }
+
+// String describes the layer and its configuration.
+func (r *LeakyReLU) String() string { return fmt.Sprintf("LeakyReLU(%g)", r.Slope) }
 
 // Clone returns a copy.
 func (r *LeakyReLU) Clone() Module { return &LeakyReLU{Slope: r.Slope} }
@@ -251,7 +256,9 @@ func (s *Sigmoid) Forward(x *autograd.Var) *autograd.Var {
 
 // Parameters returns nil.
 func (s *Sigmoid) Parameters() []*autograd.Var { return nil }
-func (s *Sigmoid) String() string              { return "Sigmoid()" }
+
+// String describes the layer and its configuration.
+func (s *Sigmoid) String() string { return "Sigmoid()" }
 
 // Clone returns a new Sigmoid.
 func (s *Sigmoid) Clone() Module { return &Sigmoid{} }
@@ -267,7 +274,9 @@ func (t *Tanh) Forward(x *autograd.Var) *autograd.Var { return actForward(&t.nod
 
 // Parameters returns nil.
 func (t *Tanh) Parameters() []*autograd.Var { return nil }
-func (t *Tanh) String() string              { return "Tanh()" }
+
+// String describes the layer and its configuration.
+func (t *Tanh) String() string { return "Tanh()" }
 
 // Clone returns a new Tanh.
 func (t *Tanh) Clone() Module { return &Tanh{} }
@@ -285,7 +294,9 @@ func (s *Softmax) Forward(x *autograd.Var) *autograd.Var { return autograd.Softm
 
 // Parameters returns nil.
 func (s *Softmax) Parameters() []*autograd.Var { return nil }
-func (s *Softmax) String() string              { return "Softmax(axis=-1)" }
+
+// String describes the layer and its configuration.
+func (s *Softmax) String() string { return "Softmax(axis=-1)" }
 
 // Clone returns a new Softmax.
 func (s *Softmax) Clone() Module { return &Softmax{} }
@@ -301,7 +312,9 @@ func (f *Flatten) Forward(x *autograd.Var) *autograd.Var { return autograd.Flatt
 
 // Parameters returns nil.
 func (f *Flatten) Parameters() []*autograd.Var { return nil }
-func (f *Flatten) String() string              { return "Flatten()" }
+
+// String describes the layer and its configuration.
+func (f *Flatten) String() string { return "Flatten()" }
 
 // Clone returns a new Flatten.
 func (f *Flatten) Clone() Module { return &Flatten{} }
@@ -373,7 +386,9 @@ func (n *dropNode) backward(o *autograd.Var) {
 
 // Parameters returns nil.
 func (d *Dropout) Parameters() []*autograd.Var { return nil }
-func (d *Dropout) String() string              { return fmt.Sprintf("Dropout(p=%g)", d.P) }
+
+// String describes the layer and its configuration.
+func (d *Dropout) String() string { return fmt.Sprintf("Dropout(p=%g)", d.P) }
 
 // Clone returns a copy with its own generator.
 func (d *Dropout) Clone() Module {
@@ -431,6 +446,7 @@ func (s *Sequential) SetTraining(on bool) {
 	}
 }
 
+// String returns the summary table of the model.
 func (s *Sequential) String() string { return Summarize(s).String() }
 
 // HTML renders the summary table.

@@ -13,6 +13,7 @@ import (
 // errors, names both shapes.
 type Error struct{ Msg string }
 
+// Error returns the message.
 func (e Error) Error() string { return e.Msg }
 
 func panicf(format string, args ...any) {
