@@ -69,7 +69,7 @@ func ExampleProgress() {
 		sum += math.Sqrt(float64(i))
 	}
 	// Headless, the bar prints its final line, e.g.
-	// simulate: 100%|████████████████████| 1000/1000 [00:00, 2512345.67 it/s]
+	// simulate: 100%|████████████████████| 1000/1000 [00:00, 2512346 it/s]
 	fmt.Println(strings.Contains(bar.String(), "1000/1000"), sum > 0)
 }
 

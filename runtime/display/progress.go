@@ -223,7 +223,7 @@ func (s barState) html() string {
 	} else {
 		fmt.Fprintf(&sb, `<progress style="width:24em;accent-color:%s"></progress>`, color)
 	}
-	sb.WriteString("<span>" + html.EscapeString(s.stats()) + "</span></div>")
+	sb.WriteString(`<span style="white-space:nowrap">` + html.EscapeString(s.stats()) + "</span></div>")
 	return sb.String()
 }
 
@@ -245,7 +245,11 @@ func rateText(r float64) string {
 		return "? it/s"
 	case r < 1:
 		return fmt.Sprintf("%.2f s/it", 1/r)
-	default:
+	case r < 10:
 		return fmt.Sprintf("%.2f it/s", r)
+	case r < 100:
+		return fmt.Sprintf("%.1f it/s", r)
+	default:
+		return fmt.Sprintf("%.0f it/s", r)
 	}
 }

@@ -236,6 +236,20 @@ const (
 	colorOrange = "#E69F00"
 )
 
+// niceStep returns the least of 1, 2, 5 × 10^k that is at least x.
+func niceStep(x float64) float64 {
+	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*p >= x*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
 // lossSVG writes a compact SVG line chart of the loss curves: at most
 // maxCurvePoints points a curve, so a redraw costs microseconds.
 func lossSVG(sb *strings.Builder, train, val []float64, epochs int) {
@@ -278,14 +292,28 @@ func lossSVG(sb *strings.Builder, train, val []float64, epochs int) {
 	py := func(v float64) float64 { return top + (h-top-bottom)*(1-(v-lo)/(hi-lo)) }
 	fmt.Fprintf(sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%g" height="%g" viewBox="0 0 %g %g" font-family="sans-serif" font-size="11">`, w, h, w, h)
 	fmt.Fprintf(sb, `<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="#999"/>`, left, top, w-left-right, h-top-bottom)
-	for k := 0; k <= 4; k++ {
-		v := lo + (hi-lo)*float64(k)/4
+	// Round the top up to a nice step so the ticks are round numbers
+	// (py reads hi when called).
+	step := niceStep((hi - lo) / 4)
+	hi = lo + step*math.Ceil((hi-lo)/step-1e-9)
+	for k := 0; lo+float64(k)*step <= hi+step/2; k++ {
+		v := lo + float64(k)*step
 		y := py(v)
 		fmt.Fprintf(sb, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#eee"/><text x="%g" y="%.1f" text-anchor="end">%s</text>`,
-			left+1, w-right-1, y, y, left-4, y+4, strconv.FormatFloat(v, 'g', 3, 64))
+			left+1, w-right-1, y, y, left-4, y+4, strconv.FormatFloat(v, 'g', 4, 64))
 	}
-	fmt.Fprintf(sb, `<text x="%g" y="%g" text-anchor="start">1</text><text x="%g" y="%g" text-anchor="end">%d</text><text x="%g" y="%g" text-anchor="middle">epoch</text>`,
-		left, h-bottom+14, w-right, h-bottom+14, int(xmax), (left+w-right)/2, h-4)
+	// Epoch ticks at 1 and at multiples of a nice step.
+	xstep := niceStep((xmax - 1) / 5)
+	ticks := []float64{1}
+	for e := xstep; e <= xmax+1e-9; e += xstep {
+		if e > 1 {
+			ticks = append(ticks, e)
+		}
+	}
+	for _, e := range ticks {
+		fmt.Fprintf(sb, `<text x="%.1f" y="%g" text-anchor="middle">%d</text>`, left+(w-left-right)*(e-1)/(xmax-1), h-bottom+14, int(e))
+	}
+	fmt.Fprintf(sb, `<text x="%g" y="%g" text-anchor="middle">epoch</text>`, (left+w-right)/2, h-4)
 	curve := func(c []float64, color, dash string) {
 		step := 1
 		if len(c) > maxCurvePoints {
