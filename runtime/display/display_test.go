@@ -426,7 +426,7 @@ func TestPager(t *testing.T) {
 		if got, want := Table(ds).Page(1).String(), "29  14.5"; !strings.Contains(got, want) {
 			t.Errorf("%T page 2 lacks %q:\n%s", ds, want, got)
 		}
-		if got := Table(ds).HTML(); !strings.Contains(got, "<th style=\"border-bottom:1px solid #999;padding:2px 8px;text-align:left\">f19</th>") {
+		if got := Table(ds).HTML(); !strings.Contains(got, "<th style=\"border-bottom:1px solid #999;padding:2px 8px;text-align:right\">f19</th>") {
 			t.Errorf("%T: no last feature column", ds)
 		}
 	}

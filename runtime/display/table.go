@@ -211,9 +211,13 @@ func (p *Pager) MIMEBundle() map[string]any {
 func (p *Pager) html(d pageData) string {
 	var sb strings.Builder
 	sb.WriteString(`<table style="border-collapse:collapse;font-family:monospace;font-size:90%">`)
-	sb.WriteString(`<caption style="caption-side:bottom;text-align:left;color:#555">` + html.EscapeString(p.caption(d)) + `</caption><thead><tr>`)
-	for _, h := range d.header {
-		sb.WriteString(`<th style="border-bottom:1px solid #999;padding:2px 8px;text-align:left">` + html.EscapeString(h) + `</th>`)
+	sb.WriteString(`<caption style="caption-side:bottom;text-align:left;color:#555;white-space:nowrap">` + html.EscapeString(p.caption(d)) + `</caption><thead><tr>`)
+	for j, h := range d.header {
+		align := "left"
+		if d.numeric[j] {
+			align = "right"
+		}
+		sb.WriteString(`<th style="border-bottom:1px solid #999;padding:2px 8px;text-align:` + align + `">` + html.EscapeString(h) + `</th>`)
 	}
 	sb.WriteString(`</tr></thead><tbody>`)
 	for _, row := range d.cells {
