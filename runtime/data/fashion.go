@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"tandem.dev/tandem/runtime/host"
 )
@@ -105,6 +106,9 @@ func openMaybeGz(path string) (io.ReadCloser, error) {
 	return gzFile{z, f}, nil
 }
 
+// maxIDXPixels bounds the pixels of one IDX image (1024×1024).
+const maxIDXPixels = 1 << 20
+
 // IDX holds the options of ReadIDX.
 type IDX struct {
 	Name    string   // dataset name and key prefix ("<Name>-<i>"); default "idx"
@@ -136,13 +140,21 @@ func ReadIDX(images, labels io.Reader, opt IDX) (*Dataset, error) {
 		n = opt.Limit
 	}
 	f := dims[1] * dims[2]
+	if f == 0 || f > maxIDXPixels {
+		return nil, fmt.Errorf("read idx: images of %d×%d pixels (at most %d)", dims[1], dims[2], maxIDXPixels)
+	}
 	name := opt.Name
 	if name == "" {
 		name = "idx"
 	}
-	lab := make([]byte, n)
-	if _, err := io.ReadFull(labels, lab); err != nil {
+	// Read what is there rather than trusting the header's count with an
+	// allocation: a short file is an error, not a huge buffer.
+	lab, err := io.ReadAll(io.LimitReader(labels, int64(n)))
+	if err != nil {
 		return nil, fmt.Errorf("read idx labels: %w", err)
+	}
+	if len(lab) < n {
+		return nil, fmt.Errorf("read idx labels: %w: %d of %d labels", io.ErrUnexpectedEOF, len(lab), n)
 	}
 	classes := opt.Classes
 	if classes == nil {
@@ -156,12 +168,7 @@ func ReadIDX(images, labels io.Reader, opt IDX) (*Dataset, error) {
 		t.y[i] = int(l)
 		t.keys[i] = fmt.Sprintf("%s-%d", name, i)
 	}
-	width := len(fmt.Sprint(f - 1))
-	blk := &block{data: make([]float32, n*f), nf: f, noNaN: true}
-	cols := make([]*column, f)
-	for j := range cols {
-		cols[j] = &column{name: fmt.Sprintf("p%0*d", width, j), kind: Numeric, blk: blk, bj: j}
-	}
+	blk := &block{data: make([]float32, 0, min(n, 1024)*f), nf: f, noNaN: true}
 	scale := float32(255)
 	if opt.Raw {
 		scale = 1
@@ -175,12 +182,17 @@ func ReadIDX(images, labels io.Reader, opt IDX) (*Dataset, error) {
 		if _, err := io.ReadFull(br, buf); err != nil {
 			return nil, fmt.Errorf("read idx image %d: %w", i, err)
 		}
+		blk.data = slices.Grow(blk.data, f)[:(i+1)*f]
 		row := blk.data[i*f : (i+1)*f]
 		for j, v := range buf {
 			row[j] = float32(v) / scale
 		}
 	}
-	t.cols = cols
+	width := len(fmt.Sprint(f - 1))
+	t.cols = make([]*column, f)
+	for j := range t.cols {
+		t.cols[j] = &column{name: fmt.Sprintf("p%0*d", width, j), kind: Numeric, blk: blk, bj: j}
+	}
 	return newDataset(name, t, nil), nil
 }
 
