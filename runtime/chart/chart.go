@@ -235,6 +235,13 @@ func (c *Chart) render(format string) []byte {
 	if _, err := cv.WriteTo(&buf); err != nil {
 		fail("render %s: %v", format, err)
 	}
+	if format == "svg" {
+		// vgsvg writes <image> without preserveAspectRatio, so browsers
+		// keep the raster's aspect ratio and centre it in its rectangle
+		// (SVG 1.1 §7.8 default "xMidYMid meet"): heatmaps and surfaces
+		// would not fill their axes.
+		return bytes.ReplaceAll(buf.Bytes(), []byte("<image "), []byte(`<image preserveAspectRatio="none" `))
+	}
 	return buf.Bytes()
 }
 

@@ -141,6 +141,17 @@ func TestChart_Formats(t *testing.T) {
 	}
 }
 
+// TestChart_SVGImages: rasters embedded in SVG must stretch to their
+// rectangle, or browsers letterbox them (the default preserveAspectRatio).
+func TestChart_SVGImages(t *testing.T) {
+	for _, c := range charts {
+		svg := c.make().SVG()
+		if n, m := strings.Count(svg, "<image "), strings.Count(svg, `<image preserveAspectRatio="none" `); n != m {
+			t.Errorf("%s: %d of %d images keep their aspect ratio", c.name, n-m, n)
+		}
+	}
+}
+
 func keysOf(m map[string]any) []string {
 	var k []string
 	for x := range m {
