@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -94,12 +95,27 @@ func style(p *plot.Plot) {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = sans(12)
 		a.Tick.Label.Font = sans(10)
+		a.Tick.Marker = cleanTicks{}
 		a.LineStyle.Color = color.Gray{110}
 		a.Tick.LineStyle.Color = color.Gray{110}
 	}
 	p.Legend.TextStyle.Font = sans(10)
 	p.Legend.Top = true
 	p.Legend.Padding = vg.Points(2)
+}
+
+// cleanTicks are gonum/plot's default ticks labelled with the fewest digits
+// that tell them apart ("250", "0.5", not "250.00", "0.50").
+type cleanTicks struct{}
+
+func (cleanTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
 }
 
 func addGrid(p *plot.Plot) {
