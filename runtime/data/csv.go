@@ -151,9 +151,22 @@ func buildTable(opt CSV, header []string, records [][]string) (*Dataset, error) 
 		// is loaded again.
 		content := records
 		drop := map[int]bool{}
+		var tags []string
 		for j, h := range header {
 			if (h == opt.Label && h != "") || (h == opt.Target && h != "") {
 				drop[j] = true
+			}
+		}
+		if len(drop) > 0 {
+			tags = make([]string, len(records))
+			for i, rec := range records {
+				var tag []string
+				for j, v := range rec {
+					if drop[j] {
+						tag = append(tag, v)
+					}
+				}
+				tags[i] = strings.Join(tag, "\x1f")
 			}
 		}
 		if len(drop) > 0 {
@@ -168,7 +181,7 @@ func buildTable(opt CSV, header []string, records [][]string) (*Dataset, error) 
 				content[i] = row
 			}
 		}
-		t.keys = contentKeys(content)
+		t.keys = contentKeys(content, tags)
 	}
 
 	for j, name := range header {

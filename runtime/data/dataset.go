@@ -455,7 +455,8 @@ func (ds *Dataset) Targets() []float64 {
 // Keys returns the stable key of each row: the key column's value when the
 // dataset was loaded with one, else a hash of the row's cells other than
 // the label and target (so a row keeps its key when a file with corrected
-// labels is loaded again), with "#2", "#3" … appended to repeats.
+// labels is loaded again). Rows with the same cells get the hash of their
+// label appended after a dot, and repeats of the same row "#2", "#3" ….
 func (ds *Dataset) Keys() []string {
 	s := ds.s()
 	out := make([]string, len(s.rows))
@@ -643,24 +644,40 @@ func (ds *Dataset) Hash() string {
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-// contentKeys hashes each record into a key, disambiguating repeats.
-func contentKeys(records [][]string) []string {
-	keys := make([]string, len(records))
-	seen := make(map[string]int, len(records))
-	h := sha256.New()
-	var sum [sha256.Size]byte
-	for i, rec := range records {
-		h.Reset()
-		for j, v := range rec {
+// contentKeys hashes each record into a key. Records whose content is
+// repeated get the hash of their tag (the label, which the content leaves
+// out) appended, "<hash>.<tag hash>", and repeats of that "#2", "#3" … in
+// order, so that rows with the same features but different labels keep
+// their keys when the file is re-sorted, while a row whose content is
+// unique keeps its key when its label is corrected.
+func contentKeys(records [][]string, tags []string) []string {
+	hash := func(parts []string) string {
+		h := sha256.New()
+		for j, v := range parts {
 			if j > 0 {
 				h.Write([]byte{0x1f})
 			}
 			h.Write([]byte(v))
 		}
-		k := hex.EncodeToString(h.Sum(sum[:0])[:8])
-		seen[k]++
-		if n := seen[k]; n > 1 {
-			k += "#" + strconv.Itoa(n)
+		return hex.EncodeToString(h.Sum(nil)[:8])
+	}
+	base := make([]string, len(records))
+	count := make(map[string]int, len(records))
+	for i, rec := range records {
+		base[i] = hash(rec)
+		count[base[i]]++
+	}
+	keys := make([]string, len(records))
+	seen := map[string]int{}
+	for i, k := range base {
+		if count[k] > 1 {
+			if tags != nil {
+				k += "." + hash([]string{tags[i]})[:6]
+			}
+			seen[k]++
+			if n := seen[k]; n > 1 {
+				k += "#" + strconv.Itoa(n)
+			}
 		}
 		keys[i] = k
 	}

@@ -184,6 +184,19 @@ func TestDataset_Keys(t *testing.T) {
 	if a.Hash() != load(rows).Hash() {
 		t.Errorf("hash differs for equal data")
 	}
+	// Same features, different labels: each row keeps its key when the file
+	// is re-sorted.
+	d1 := load([]string{"7,7,a", "7,7,b", "8,8,a"})
+	d2 := load([]string{"8,8,a", "7,7,b", "7,7,a"})
+	for i, k := range d1.Keys() {
+		j := d2.Index(k)
+		if j < 0 || d2.LabelStrings()[j] != d1.LabelStrings()[i] || !reflect.DeepEqual(d2.Row(j), d1.Row(i)) {
+			t.Errorf("key %s: row %d of the first file, %d of the re-sorted one", k, i, j)
+		}
+	}
+	if d1.Keys()[2] != strings.Split(d1.Keys()[2], ".")[0] || !strings.Contains(d1.Keys()[0], ".") {
+		t.Errorf("only repeated content gets a label suffix: %v", d1.Keys())
+	}
 	// A file with a corrected label: the row keeps its key.
 	c := load([]string{rows[0], "3,4,a", rows[2], rows[3]})
 	if !reflect.DeepEqual(c.Keys(), keys) {
