@@ -206,8 +206,15 @@ func (s *Server) handleFrame(e *kernelEntry, c *wsConn, typ websocket.MessageTyp
 	}
 	var msg jupyter.Message
 	if err := json.Unmarshal(data, &msg); err != nil {
-		c.send(errorMessage(partialHeader(data), "bad_message", "message is not a Jupyter message: "+err.Error()))
-		return
+		// Some clients send dates as numbers (jupyter_server 1.x's gateway
+		// client sends POSIX seconds): fix them up and try once more.
+		if fixed, ok := fixDates(data); !ok || json.Unmarshal(fixed, &msg) != nil {
+			c.send(errorMessage(partialHeader(data), "bad_message", "message is not a Jupyter message: "+err.Error()))
+			return
+		}
+	}
+	if msg.Channel == "" {
+		msg.Channel = jupyter.Shell // as Jupyter Server assumes
 	}
 	switch {
 	case msg.Header.MsgID == "" || msg.Header.MsgType == "":
@@ -220,6 +227,35 @@ func (s *Server) handleFrame(e *kernelEntry, c *wsConn, typ websocket.MessageTyp
 	if err := e.fromClient(c, &msg); err != nil {
 		c.send(errorMessage(&msg.Header, "kernel", "message not delivered: "+err.Error()))
 	}
+}
+
+// fixDates rewrites numeric header and parent_header dates (seconds since
+// the epoch) as RFC 3339 strings; ok is false when there was none.
+func fixDates(data []byte) ([]byte, bool) {
+	var v map[string]json.RawMessage
+	if json.Unmarshal(data, &v) != nil {
+		return nil, false
+	}
+	changed := false
+	for _, key := range []string{"header", "parent_header"} {
+		var h map[string]json.RawMessage
+		if json.Unmarshal(v[key], &h) != nil {
+			continue
+		}
+		var secs float64
+		if json.Unmarshal(h["date"], &secs) != nil {
+			continue
+		}
+		t := time.Unix(0, int64(secs*float64(time.Second))).UTC()
+		h["date"], _ = json.Marshal(t.Format(time.RFC3339Nano))
+		v[key], _ = json.Marshal(h)
+		changed = true
+	}
+	if !changed {
+		return nil, false
+	}
+	out, err := json.Marshal(v)
+	return out, err == nil
 }
 
 // partialHeader digs the header out of a frame that failed to decode, so

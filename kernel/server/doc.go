@@ -74,6 +74,9 @@
 //     get a message on channel "iopub" with msg_type "tandem_error",
 //     parent_header the refused request when it could be read, content
 //     {"reason", "message"}; the connection stays open.
+//   - Like Jupyter Server, messages to clients carry top-level "msg_id"
+//     and "msg_type" (copies of the header's) besides "channel", and a
+//     client message without "channel" goes to shell.
 //   - /static/sandbox/ is served with a CSP allowing inline scripts but no
 //     connections, for the sandboxed output iframes, if the app ships any
 //     there. Every other response carries the app CSP (script-src 'self').

@@ -273,8 +273,29 @@ func serverMessage(ch jupyter.Channel, msgType string, parent *jupyter.Header, c
 	m := &jupyter.Message{Channel: ch, Header: jupyter.Header{MsgID: newUUID(), Session: "tandem-server",
 		Username: "tandem", Date: time.Now().UTC(), MsgType: msgType, Version: jupyter.ProtocolVersion},
 		ParentHeader: parent, Metadata: map[string]any{}, Content: c}
-	b, _ := json.Marshal(m)
+	b, _ := wireJSON(m)
 	return b
+}
+
+// wireJSON encodes m as Jupyter Server sends it on the WebSocket: the
+// message with its channel, plus top-level "msg_id" and "msg_type" copied
+// from the header (jupyter_client's dict form; some clients read those).
+func wireJSON(m *jupyter.Message) ([]byte, error) {
+	b, err := json.Marshal(m)
+	if err != nil || len(b) < 2 || b[0] != '{' {
+		return b, err
+	}
+	id, _ := json.Marshal(m.Header.MsgID)
+	typ, _ := json.Marshal(m.Header.MsgType)
+	out := make([]byte, 0, len(b)+len(id)+len(typ)+26)
+	out = append(out, `{"msg_id":`...)
+	out = append(out, id...)
+	out = append(out, `,"msg_type":`...)
+	out = append(out, typ...)
+	if len(b) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, b[1:]...), nil
 }
 
 func (e *kernelEntry) publishStatus(state string, parent *jupyter.Header) {
@@ -298,7 +319,7 @@ func (e *kernelEntry) broadcast(b []byte) {
 // replies (shell, control, stdin) to the connection that sent the request,
 // found by parent msg_id, else by session, else to all.
 func (e *kernelEntry) output(msg *jupyter.Message) {
-	b, err := json.Marshal(msg)
+	b, err := wireJSON(msg)
 	if err != nil {
 		return
 	}

@@ -543,3 +543,39 @@ func FuzzHandleFrame(f *testing.F) {
 		}
 	})
 }
+
+func TestWireJSON(t *testing.T) {
+	m := &jupyter.Message{Channel: jupyter.IOPub, Header: jupyter.Header{MsgID: "id\"1", MsgType: "stream"}, Content: json.RawMessage(`{"a":1}`)}
+	b, err := wireJSON(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	if v["msg_id"] != "id\"1" || v["msg_type"] != "stream" || v["channel"] != "iopub" {
+		t.Errorf("got %s", b)
+	}
+}
+
+// TestChannels_ClientQuirks: messages as jupyter_server 1.x's client sends
+// them (no channel, numeric dates) are accepted.
+func TestChannels_ClientQuirks(t *testing.T) {
+	h := newHarness(t, nil)
+	id := h.startKernel()
+	c := h.dial(id, "s")
+	frame := `{"header": {"msg_id": "q1", "msg_type": "execute_request", "session": "s", "username": "u", "date": 1700000000.25, "version": "5.3"},
+		"parent_header": {}, "metadata": {}, "content": {"code": "1+1"}, "msg_id": "q1", "msg_type": "execute_request"}`
+	if err := c.Write(context.Background(), websocket.MessageText, []byte(frame)); err != nil {
+		t.Fatal(err)
+	}
+	reply := until(t, c, isType("execute_reply"))
+	if reply.ParentHeader.MsgID != "q1" {
+		t.Errorf("reply parent %+v", reply.ParentHeader)
+	}
+	got := h.kernel(id).received()
+	if len(got) != 1 || got[0].Channel != jupyter.Shell || got[0].Header.Date.Unix() != 1700000000 {
+		t.Errorf("kernel got %+v", got)
+	}
+}
