@@ -66,6 +66,13 @@ func decodePos(msg string) (c, line, col int, rest string) {
 
 // compileError turns an error returned by Compile into a CellError.
 func compileError(count int, err error, seg cell.Segment) *CellError {
+	var ce *CellError
+	if errors.As(err, &ce) {
+		if ce.Line == 0 {
+			ce.Line = seg.Line
+		}
+		return ce
+	}
 	var el scanner.ErrorList
 	msg := err.Error()
 	if errors.As(err, &el) && len(el) > 0 {

@@ -72,17 +72,17 @@ const (
 type Session struct {
 	opts Options
 
-	mu      sync.Mutex // one cell at a time; guards everything below
-	in      *interp.Interpreter
-	count   int
-	imports []cell.ImportSpec // in order, deduplicated
+	mu       sync.Mutex // one cell at a time; guards everything below
+	in       *interp.Interpreter
+	count    int
+	imports  []cell.ImportSpec // in order, deduplicated
 	imported map[string]string // name in cells → path
-	defs    map[string]*entry // top-level name → latest definition
-	seq     int
-	vars    map[string]varInfo // top-level variables → defining cell
-	code    int               // source bytes compiled by the current interpreter
-	stuck   bool
-	closed  bool
+	defs     map[string]*entry // top-level name → latest definition
+	seq      int
+	vars     map[string]varInfo // top-level variables → defining cell
+	code     int                // source bytes compiled by the current interpreter
+	stuck    bool
+	closed   bool
 
 	out    *streams
 	errf   *stderrFilter
@@ -93,7 +93,7 @@ type Session struct {
 	lastSink  Sink
 	rebuilds  int
 	replayErr *CellError
-	rendered  map[string]any // what __trender reported for the last value
+	rendered  map[string]any // what the value renderer reported for the last value
 }
 
 type entry struct {
@@ -112,6 +112,20 @@ type varInfo struct {
 // MemoryBound is the heap growth the session's tests hold it to for 10,000
 // small cells or 1,000 re-runs of a 200-line cell with DefaultCodeBudget.
 const MemoryBound = 256 << 20
+
+// check is the cooperative interrupt check inserted into interpreted code
+// (the rewriter's __th.Check). It ends the goroutine with runtime.Goexit
+// rather than a panic: deferred calls still run, but yaegi unwinds a panic
+// through deep interpreted recursion in quadratic time (10 ms of recursion
+// took 5 s to unwind) and re-raises it at every frame, and a panic in a
+// goroutine the cell started would kill the process. user recover() calls
+// cannot swallow it either. The cell's own goroutine is yaegi's, so Execute
+// sees a normal return and reports the interrupt from the flag.
+func (s *Session) check() {
+	if atomic.LoadInt32(host.Stop) != 0 {
+		runtime.Goexit()
+	}
+}
 
 // New starts a session.
 func New(opts Options) (*Session, error) {
@@ -192,7 +206,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	own := interp.Exports{
 		hostKey: {
 			"Stop":  reflect.ValueOf(&host.Stop).Elem(),
-			"Check": reflect.ValueOf(host.Check),
+			"Check": reflect.ValueOf(s.check),
 		},
 		tkKey: {
 			"Clear": reflect.ValueOf(clearValue),
@@ -270,7 +284,6 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 	s.errf.takeTrace()
 	s.running.Store(true)
 
-	before := goroutinesIn("interp.(*Interpreter).ExecuteWithContext")
 	cctx, cancel := context.WithCancel(context.Background())
 	done := make(chan Result, 1)
 	go func() {
@@ -283,7 +296,7 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 		}()
 		r = s.run(cctx, code, sink)
 	}()
-	res = s.wait(ctx, done, cancel, before)
+	res = s.wait(ctx, done, cancel)
 	cancel()
 	s.running.Store(false)
 	s.out.end()
@@ -294,7 +307,7 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 // first (already set by Interrupt), then, after InterruptGrace, yaegi's
 // context cancellation; if the cell still runs after StuckGrace it is
 // declared stuck.
-func (s *Session) wait(ctx context.Context, done chan Result, cancel func(), before int) Result {
+func (s *Session) wait(ctx context.Context, done chan Result, cancel func()) Result {
 	select {
 	case r := <-done:
 		return r
@@ -317,7 +330,9 @@ func (s *Session) wait(ctx context.Context, done chan Result, cancel func(), bef
 			}
 			// cancelled through yaegi: make sure its goroutine is gone
 			for time.Now().Before(deadline) {
-				if goroutinesIn("interp.(*Interpreter).ExecuteWithContext") <= before {
+				// cells run one at a time: once yaegi's goroutine for this
+				// cell is gone, none is left
+				if goroutinesIn("interp.(*Interpreter).ExecuteWithContext") == 0 {
 					return r
 				}
 				time.Sleep(10 * time.Millisecond)
@@ -341,14 +356,16 @@ func goroutinesIn(fn string) int {
 
 type discard struct{}
 
-func (discard) Stream(string, string)     {}
+func (discard) Stream(string, string)        {}
 func (discard) Display(Bundle, string, bool) {}
 
 // run splits and evaluates a cell.
 func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 	res := Result{Count: s.count}
 	if s.code > s.opts.CodeBudget {
-		s.rebuild("memory")
+		if notes := s.rebuild("memory"); len(notes) > 0 {
+			s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
+		}
 	}
 	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined})
 	if err != nil {
@@ -396,6 +413,9 @@ func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *Ce
 	}
 	_, err = s.in.ExecuteWithContext(ctx, prog)
 	if err == nil {
+		if host.Stopped() {
+			return &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
+		}
 		return nil
 	}
 	if errors.Is(err, context.Canceled) {
@@ -666,11 +686,23 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 	s.rendered = map[string]any{}
 	prog, err := s.compile(src)
 	if err != nil {
-		// the statement form gives the better message (and runs if the
-		// expression merely has no single value)
-		return nil, s.eval(ctx, head+mark+pos+seg.Src, seg)
+		if seg.Call != "" {
+			// a call: the statement form runs it if it merely has no single
+			// value, and gives the better message otherwise
+			return nil, s.eval(ctx, head+mark+pos+seg.Src, seg)
+		}
+		// yaegi's messages for `v := expr` are poor ("constant definition
+		// loop"); `_ = expr` gives the real one
+		if _, err2 := s.compile(head + "_ = " + pos + seg.Src); err2 != nil {
+			err = err2
+		}
+		return nil, compileError(s.count, err, seg)
 	}
-	if _, err := s.in.ExecuteWithContext(ctx, prog); err != nil {
+	_, err = s.in.ExecuteWithContext(ctx, prog)
+	if err == nil && host.Stopped() {
+		return nil, &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
+	}
+	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
 		}
@@ -693,7 +725,7 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 func (s *Session) compile(src string) (p *interp.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("the interpreter failed on this code (a yaegi bug: %v)", r)
+			err = crashError(s.count, cell.Segment{}, r)
 		}
 	}()
 	s.code += len(src)

@@ -249,8 +249,12 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 		}
 		l := string(f.line[:i+1])
 		f.line = f.line[i+1:]
-		if tracePos.MatchString(strings.TrimSuffix(l, "\n")) {
-			f.trace = append(f.trace, l[:len(l)-1])
+		if strings.HasSuffix(l, "(...)\n") && strings.Contains(l, ": panic: ") && tracePos.MatchString(l[:len(l)-1]) {
+			// deep recursion unwinds with one line per frame: keep the
+			// innermost frames only
+			if len(f.trace) < maxTrace {
+				f.trace = append(f.trace, l[:len(l)-1])
+			}
 			continue
 		}
 		f.s.write("stderr", []byte(l))
@@ -261,6 +265,9 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// maxTrace bounds the interpreted stack kept for a CellError.
+const maxTrace = 32
 
 // takeTrace returns and clears the captured panic trace.
 func (f *stderrFilter) takeTrace() []string {

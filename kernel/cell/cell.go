@@ -113,12 +113,12 @@ type ImportSpec struct {
 
 // Segment is a run of code of one kind, evaluated with one Eval.
 type Segment struct {
-	Kind    Kind
-	Src     string // code for Eval (Import: empty, see Imports; Expr: the bare expression)
-	Line    int    // 1-based line of the segment's first code in the cell
-	Col     int    // 1-based column, bytes
-	Items   []Item
-	Vars    []string     // top-level variables a Stmt segment defines
+	Kind  Kind
+	Src   string // code for Eval (Import: empty, see Imports; Expr: the bare expression)
+	Line  int    // 1-based line of the segment's first code in the cell
+	Col   int    // 1-based column, bytes
+	Items []Item
+	Vars  []string // top-level variables a Stmt segment defines
 	// Call describes an Expr segment that is a call: "f" or "x.f" for such
 	// callees, "?" for others, "" when the expression is not a call. The
 	// kernel uses it to tell whether the expression has a single value to
@@ -130,7 +130,7 @@ type Segment struct {
 	// VarTypes guesses the type name of some Vars from their definition
 	// (x := T{…}, &T{…}, var x T, new(T)); used for completion of cell types.
 	VarTypes map[string]string
-	Imports []ImportSpec // for Import segments
+	Imports  []ImportSpec // for Import segments
 }
 
 // Cell is a split cell.
@@ -1200,8 +1200,13 @@ func Status(src string) (status, indent string) {
 	if !errors.As(err, &e) {
 		return "invalid", ""
 	}
-	tl := strings.Count(strings.TrimRight(src, " \t\n"), "\n") + 1
-	if e.Line >= tl && (strings.Contains(e.Msg, "EOF") || strings.Contains(e.Msg, "not terminated") || strings.Contains(e.Msg, "expected '}'") || strings.Contains(e.Msg, "expected ')'")) {
+	trimmed := strings.TrimRight(src, " \t\n")
+	ls := lineStarts(src)
+	off := len(src)
+	if e.Line <= len(ls) {
+		off = ls[e.Line-1] + e.Col - 1
+	}
+	if off >= len(trimmed) || strings.Contains(e.Msg, "not terminated") {
 		last := src[strings.LastIndex(strings.TrimRight(src, "\n"), "\n")+1:]
 		ind := last[:len(last)-len(strings.TrimLeft(last, " \t"))]
 		t := strings.TrimRight(last, " \t")

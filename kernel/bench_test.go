@@ -1,0 +1,28 @@
+package kernel
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkSession_Execute measures a warm Execute of `1+1` in process.
+func BenchmarkSession_Execute(b *testing.B) {
+	s := newTestSession(b)
+	s.Execute(context.Background(), "1+1", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := s.Execute(context.Background(), "1+1", nil); r.Err != nil || text(r) != "2" {
+			b.Fatal(r.Err, text(r))
+		}
+	}
+}
+
+// BenchmarkSession_Complete measures a completion request.
+func BenchmarkSession_Complete(b *testing.B) {
+	s := newTestSession(b)
+	s.Execute(context.Background(), "counter := 1", nil)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Complete("fmt.Spr", 7)
+	}
+}

@@ -1,0 +1,422 @@
+package kernel
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tandem.dev/tandem/stdlib"
+)
+
+func run(t *testing.T, s *Session, code string) Result {
+	t.Helper()
+	r := s.Execute(context.Background(), code, nil)
+	if r.Err != nil {
+		t.Fatalf("cell %q: %s", code, r.Err)
+	}
+	return r
+}
+
+func text(r Result) string {
+	if r.Value == nil {
+		return ""
+	}
+	s, _ := r.Value.Data["text/plain"].(string)
+	return s
+}
+
+func TestSession_Interrupt(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, `
+import "sync"
+x := 42
+hits := 0
+mk := func() func() int { n := 0; return func() int { n++; return n } }
+counter := mk()
+once := sync.OnceFunc(func() { hits += x })
+func add(a, b int) int { return a + b }`)
+	for _, tc := range []struct{ name, code string }{
+		{"Loop", "for {}"},
+		{"LoopInFunc", "func spin() { for { } }\nspin()"},
+		{"Recursion", "func deep(n int) int { if n < 0 { return 0 }; return deep(n+1) }\ndeep(0)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			go func() {
+				time.Sleep(100 * time.Millisecond)
+				s.Interrupt()
+			}()
+			start := time.Now()
+			r := s.Execute(context.Background(), tc.code, nil)
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("interrupt took %v", d)
+			}
+			if r.Err == nil || r.Err.Kind != KindInterrupted {
+				t.Fatalf("got %+v, want an Interrupted error", r.Err)
+			}
+			// state and callbacks survive
+			if got := text(run(t, s, "add(x, counter())")); got != "43" && got != "44" && got != "45" {
+				t.Errorf("after interrupt: add(x, counter()) = %q", got)
+			}
+			if got := text(run(t, s, "once()\nhits")); got != "42" {
+				t.Errorf("compiled-held callback after interrupt: hits = %q, want 42", got)
+			}
+		})
+	}
+}
+
+func TestSession_InterruptFallback(t *testing.T) {
+	s, err := New(Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, InterruptGrace: 100 * time.Millisecond, StuckGrace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	run(t, s, "ch := make(chan int)\ny := 7")
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		s.Interrupt()
+	}()
+	// a receive in interpreted code has no cooperative check: yaegi's
+	// context cancellation stops it
+	r := s.Execute(context.Background(), "<-ch", nil)
+	if r.Err == nil || r.Err.Kind != KindInterrupted {
+		t.Fatalf("got %+v, want Interrupted", r.Err)
+	}
+	if got := text(run(t, s, "y * 6")); got != "42" {
+		t.Errorf("after fallback interrupt: %q", got)
+	}
+	// a compiled call that never checks: reported as stuck
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		s.Interrupt()
+	}()
+	r = s.Execute(context.Background(), "import \"time\"\ntime.Sleep(3 * time.Second)", nil)
+	if r.Err == nil || r.Err.Kind != KindStuck {
+		t.Fatalf("got %+v, want Stuck", r.Err)
+	}
+	if r := s.Execute(context.Background(), "1", nil); r.Err == nil || r.Err.Kind != KindStuck {
+		t.Fatalf("after stuck: got %+v, want Stuck", r.Err)
+	}
+}
+
+func TestSession_InterruptContext(t *testing.T) {
+	s := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	r := s.Execute(ctx, "n := 0\nfor { n++ }", nil)
+	if r.Err == nil || r.Err.Kind != KindInterrupted {
+		t.Fatalf("got %+v, want Interrupted", r.Err)
+	}
+	if got := text(run(t, s, "n > 0")); got != "true" {
+		t.Errorf("n > 0 = %q", got)
+	}
+}
+
+// timedSink records when each Stream call arrives.
+type timedSink struct {
+	mu    sync.Mutex
+	calls []time.Time
+	text  strings.Builder
+	names []string
+}
+
+func (ts *timedSink) Stream(name, text string) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.calls = append(ts.calls, time.Now())
+	ts.names = append(ts.names, name)
+	ts.text.WriteString(text)
+}
+func (ts *timedSink) Display(Bundle, string, bool) {}
+
+func TestSession_StreamsLive(t *testing.T) {
+	s := newTestSession(t)
+	ts := &timedSink{}
+	start := time.Now()
+	r := s.Execute(context.Background(), `
+import "time"
+fmt.Println("first")
+time.Sleep(400 * time.Millisecond)
+fmt.Println("second")`, ts)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	end := time.Now()
+	if len(ts.calls) < 2 {
+		t.Fatalf("got %d stream calls, want the first line delivered before the end", len(ts.calls))
+	}
+	if first := ts.calls[0].Sub(start); first > 250*time.Millisecond {
+		t.Errorf("first output arrived after %v; want it while the cell runs", first)
+	}
+	if end.Sub(ts.calls[0]) < 200*time.Millisecond {
+		t.Errorf("first output was not live")
+	}
+	if got := ts.text.String(); got != "first\nsecond\n" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestSession_StreamsThrottled(t *testing.T) {
+	s := newTestSession(t)
+	ts := &timedSink{}
+	start := time.Now()
+	r := s.Execute(context.Background(), `
+import "time"
+for i := 0; i < 3000; i++ {
+	fmt.Println("line", i)
+	if i%100 == 0 { time.Sleep(time.Millisecond) }
+}`, ts)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	d := time.Since(start)
+	max := int(d/flushEvery) + 2
+	if len(ts.calls) > max {
+		t.Errorf("%d flushes in %v; want at most %d (20 per second)", len(ts.calls), d, max)
+	}
+	if n := strings.Count(ts.text.String(), "\n"); n != 3000 {
+		t.Errorf("got %d lines, want 3000", n)
+	}
+}
+
+func TestSession_StreamsOrderAndKinds(t *testing.T) {
+	s := newTestSession(t)
+	ts := &timedSink{}
+	r := s.Execute(context.Background(), `
+import (
+	"log"
+	"os"
+	"time"
+)
+log.SetFlags(0)
+fmt.Print("a")
+os.Stdout.WriteString("b")
+println("c")
+time.Sleep(60 * time.Millisecond)
+os.Stderr.WriteString("err1\n")
+time.Sleep(60 * time.Millisecond)
+log.Println("err2")`, ts)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	got := ""
+	for i := range ts.names {
+		got += ts.names[i] + " "
+	}
+	if ts.text.String() != "abc\nerr1\nerr2\n" {
+		t.Errorf("text %q", ts.text.String())
+	}
+	if got != "stdout stderr " && got != "stdout stderr stderr " {
+		t.Errorf("stream names %q", got)
+	}
+}
+
+func TestSession_StreamsTruncated(t *testing.T) {
+	s := newTestSession(t)
+	ts := &timedSink{}
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	// 100 MB in 1 MB prints
+	r := s.Execute(context.Background(), `
+import "strings"
+line := strings.Repeat("x", 1<<20)
+for i := 0; i < 100; i++ {
+	fmt.Print(line)
+}`, ts)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	out := ts.text.String()
+	if len(out) > DefaultMaxOutput+200 {
+		t.Errorf("delivered %d bytes, bound is %d", len(out), DefaultMaxOutput)
+	}
+	if !strings.Contains(out, "[output truncated: the cell wrote more than 1.0 MiB; 99.0 MiB were dropped]") {
+		t.Errorf("no truncation notice at the end: %q", out[max(0, len(out)-200):])
+	}
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grow := int64(after.HeapAlloc) - int64(before.HeapAlloc); grow > 32<<20 {
+		t.Errorf("heap grew by %d MB", grow>>20)
+	}
+	// the bound is per cell
+	ts2 := &timedSink{}
+	s.Execute(context.Background(), `fmt.Println("next")`, ts2)
+	if ts2.text.String() != "next\n" {
+		t.Errorf("next cell: %q", ts2.text.String())
+	}
+}
+
+func TestSession_ErrorsNeverShowHostFiles(t *testing.T) {
+	s := newTestSession(t)
+	for _, code := range []string{
+		"x := 1 +",
+		"undefinedName",
+		"func f() { var a []int; _ = a[3] }\nf()",
+		"var p *struct{ A int }\np.A = 1",
+		"import \"nope/nope\"",
+		"type T struct{}\nT{}.Missing()",
+		"x, ok := <-make(chan int)",
+	} {
+		r := s.Execute(context.Background(), code, nil)
+		if r.Err == nil {
+			t.Errorf("%q: no error", code)
+			continue
+		}
+		msg := r.Err.String()
+		for _, bad := range []string{"_.go", ".go:", "goroutine ", "yaegi/interp"} {
+			if strings.Contains(msg, bad) {
+				t.Errorf("%q: error mentions %q: %s", code, bad, msg)
+			}
+		}
+		if r.Err.Cell != r.Count || r.Err.Line < 1 {
+			t.Errorf("%q: error not in cell coordinates: %+v", code, r.Err)
+		}
+	}
+}
+
+func TestSession_Complete(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, `
+import "strconv"
+type Point struct{ X, Y int }
+func (p Point) Norm() int { return p.X*p.X + p.Y*p.Y }
+func helper() {}
+pt := Point{1, 2}
+counter := 3
+sb := &strings.Builder{}`)
+	for _, tc := range []struct {
+		code string
+		want []string
+		not  []string
+	}{
+		{"cou", []string{"counter"}, nil},
+		{"hel", []string{"helper"}, nil},
+		{"Poi", []string{"Point"}, nil},
+		{"strconv.Ato", []string{"Atoi"}, nil},
+		{"fmt.Sprin", []string{"Sprint", "Sprintf", "Sprintln"}, nil},
+		{"pt.", []string{"X", "Y", "Norm"}, nil},
+		{"sb.Wri", []string{"WriteString", "WriteByte"}, nil},
+		{"__t", nil, []string{"__tl", "__tv"}},
+		{"x := pri", []string{"println", "print"}, nil},
+	} {
+		c := s.Complete(tc.code, len(tc.code))
+		for _, w := range tc.want {
+			if !contains(c.Matches, w) {
+				t.Errorf("Complete(%q) = %v, missing %s", tc.code, c.Matches, w)
+			}
+		}
+		for _, w := range tc.not {
+			if contains(c.Matches, w) {
+				t.Errorf("Complete(%q) offers %s", tc.code, w)
+			}
+		}
+		if c.CursorEnd != len(tc.code) || c.CursorStart > c.CursorEnd {
+			t.Errorf("Complete(%q) cursor %d..%d", tc.code, c.CursorStart, c.CursorEnd)
+		}
+	}
+}
+
+func TestSession_Inspect(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, `
+// Area returns the area of a w×h rectangle.
+func Area(w, h float64) float64 { return w * h }
+size := 12`)
+	for _, tc := range []struct {
+		code string
+		pos  int
+		want []string
+	}{
+		{"Area(1, 2)", 2, []string{"func Area(w, h float64) float64", "Area returns the area"}},
+		{"size", 4, []string{"var size int", "12"}},
+		{"strings.ToUpper", 10, []string{"func strings.ToUpper(string) string"}},
+		{"fmt", 1, []string{"package fmt"}},
+	} {
+		in := s.Inspect(tc.code, tc.pos)
+		if !in.Found {
+			t.Errorf("Inspect(%q): not found", tc.code)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(in.Text, w) {
+				t.Errorf("Inspect(%q) = %q, want %q in it", tc.code, in.Text, w)
+			}
+		}
+	}
+	if in := s.Inspect("nothingHere", 3); in.Found {
+		t.Errorf("unknown name found: %q", in.Text)
+	}
+}
+
+func TestSession_IsComplete(t *testing.T) {
+	s := newTestSession(t)
+	for _, tc := range []struct{ code, status string }{
+		{"x := 1", "complete"},
+		{"for i := 0; i < 3; i++ {", "incomplete"},
+		{"fmt.Println(1,", "incomplete"},
+		{"s := `abc", "incomplete"},
+		{"x := )", "invalid"},
+		{"", "complete"},
+	} {
+		if st, _ := s.IsComplete(tc.code); st != tc.status {
+			t.Errorf("IsComplete(%q) = %s, want %s", tc.code, st, tc.status)
+		}
+	}
+	if _, ind := s.IsComplete("func f() {"); ind != "\t" {
+		t.Errorf("indent %q", ind)
+	}
+}
+
+func TestSession_PanicRecovered(t *testing.T) {
+	s := newTestSession(t)
+	// forms that crash yaegi's compiler must come back as errors
+	for _, code := range []string{
+		"v, ok := <-make(chan int)",
+		"__tv := __trender",
+	} {
+		r := s.Execute(context.Background(), code, nil)
+		if r.Err == nil {
+			t.Errorf("%q: no error", code)
+		}
+	}
+	if got := text(run(t, s, "1 + 1")); got != "2" {
+		t.Errorf("session broken after crashes: %q", got)
+	}
+}
+
+func TestSession_Recycle(t *testing.T) {
+	s, err := New(Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, CodeBudget: 1 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	run(t, s, `
+import "strings"
+type Pair struct{ A, B int }
+func (p Pair) Sum() int { return p.A + p.B }
+func double(n int) int { return 2 * n }
+nums := []int{1, 2, 3}
+label := strings.ToUpper("ok")
+pair := Pair{1, 2}
+inc := func(n int) int { return n + 1 }`)
+	rec := &recorder{}
+	for i := 0; i < 40; i++ {
+		r := s.Execute(context.Background(), "k := 1\nk++", rec)
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	if s.rebuilds == 0 {
+		t.Fatal("the interpreter was never recycled")
+	}
+	if got := text(run(t, s, "fmt.Sprint(double(len(nums)), label, inc(1), Pair{2, 3}.Sum())")); got != `"6OK2 5"` {
+		t.Errorf("after recycling: %s", got)
+	}
+	if !strings.Contains(rec.String(), "pair (cell 1)") {
+		t.Errorf("the user was not told pair was lost: %q", rec.String())
+	}
+}
