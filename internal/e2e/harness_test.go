@@ -495,7 +495,7 @@ func (p *page) waitOutput(i int, want string, timeout time.Duration) {
 // waitIdle waits until no cell is queued or running and the kernel is idle.
 func (p *page) waitIdle(timeout time.Duration) {
 	p.t.Helper()
-	p.waitFor(`!document.querySelector(".cell.running, .cell.queued") && document.querySelector(".kernel-status").dataset.state === "idle"`, timeout)
+	p.waitFor(`window.tandem.page.nb.cells.every(c => c.run.phase === "idle") && !document.querySelector(".cell.running, .cell.queued") && document.querySelector(".kernel-status").dataset.state === "idle"`, timeout)
 }
 
 // waitKernel waits for the kernel to be connected and idle.

@@ -202,7 +202,9 @@ export class KernelSession {
     this.set("restarting");
     this.lost("The kernel was restarted; its state was lost.");
     await this.api.restart(this.kernelId);
-    this.conn?.reconnectNow();
+    // Same kernel id, same socket: the server announces starting → idle on
+    // iopub; ask for a status too in case those went by already.
+    this.conn?.request("kernel_info_request", {}, {}, "shell");
   }
 
   /** rename follows a notebook rename. */

@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// runCell focuses cell i, runs it with Ctrl+Enter and waits until it ran.
+func (p *page) runCell(i int) {
+	p.t.Helper()
+	p.focusEditor(i)
+	p.enter(chromedp.ModifierCtrl)
+	p.waitIdle(60 * time.Second)
+}
+
+// A compile error marks the failing line in the editor.
+func TestCompileErrorMarksLine(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "compile.ipynb", cell{Source: "a := 1\nb := undefinedThing + a\nprintln(b)"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .error-output")`, 10*time.Second)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .cm-error-line")`, 5*time.Second)
+	line := eval[string](p, `document.querySelector(".cells > .cell:nth-child(1) .cm-error-line").textContent`)
+	if !strings.Contains(line, "undefinedThing") {
+		t.Errorf("marked line: got %q, want the line with undefinedThing", line)
+	}
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(1) .cell-footer").textContent`); !strings.HasPrefix(got, "failed") {
+		t.Errorf("footer: %q", got)
+	}
+	// Editing the cell clears the mark.
+	p.typeInto(0, " ")
+	p.waitFor(`!document.querySelector(".cells > .cell:nth-child(1) .cm-error-line")`, 5*time.Second)
+}
+
+// Interrupt stops a `for {}`; the kernel runs the next cell.
+func TestInterruptInfiniteLoop(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "interrupt.ipynb", cell{Source: "for {\n}"}, cell{Source: "1 + 1"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.focusEditor(0)
+	p.enter(chromedp.ModifierCtrl)
+	p.waitFor(`document.querySelector(".cells > .cell:nth-child(1)").classList.contains("running")`, 20*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	p.do(chromedp.Click(chromedp.CSS(`button[aria-label^="Interrupt the kernel"]`)))
+	p.waitFor(`!document.querySelector(".cells > .cell:nth-child(1)").classList.contains("running")`, 30*time.Second)
+	if !eval[bool](p, `!!document.querySelector(".cells > .cell:nth-child(1) .error-output")`) {
+		t.Errorf("interrupted cell shows no error; outputs: %q", p.outputText(0))
+	}
+	p.waitKernel()
+	p.runCell(1)
+	p.waitOutput(1, "2", 30*time.Second)
+}
+
+// Restart loses the kernel's state: a variable defined before is gone.
+func TestRestartKernel(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "restart.ipynb", cell{Source: "x := 5\nx"}, cell{Source: "x + 1"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitOutput(0, "5", 30*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`button[aria-label^="Restart the kernel ("]`)))
+	p.waitFor(`!!document.querySelector("dialog[open] button[data-value=ok]")`, 5*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`dialog[open] button[data-value=ok]`)))
+	p.waitFor(`["restarting","starting"].includes(document.querySelector(".kernel-status").dataset.state) || !!document.querySelector(".notice.warn")`, 20*time.Second)
+	p.waitKernel()
+	p.runCell(1)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(2) .error-output")`, 30*time.Second)
+	if out := p.outputText(1); !strings.Contains(out, "undefined") {
+		t.Errorf("after restart, x should be undefined; output %q", out)
+	}
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(2) .cell-prompt").textContent`); got != "[1]" {
+		t.Errorf("execution count after restart: got %s want [1]", got)
+	}
+}
+
+// A cell printing 10 MB leaves the page responsive: the output is clipped
+// with "show more", and the page answers while the text streams in.
+func TestTenMegabyteOutputStaysResponsive(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "tenmb.ipynb", cell{Source: `import (
+	"fmt"
+	"strings"
+)
+
+line := strings.Repeat("x", 99) + "\n"
+for i := 0; i < 100000; i++ {
+	fmt.Print(line)
+}`})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.focusEditor(0)
+	start := time.Now()
+	p.enter(chromedp.ModifierCtrl)
+	// While it runs, the page keeps answering within a frame or two.
+	var worst time.Duration
+	for eval[bool](p, `window.tandem.page.nb.cells[0].run.phase !== "idle"`) && time.Since(start) < 120*time.Second {
+		t0 := time.Now()
+		evalAwait[bool](p, `new Promise(r => requestAnimationFrame(() => r(true)))`)
+		if d := time.Since(t0); d > worst {
+			worst = d
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.waitIdle(120 * time.Second)
+	total := time.Since(start)
+	size := eval[float64](p, `window.tandem.page.nb.cells[0].outputs.reduce((n, o) => n + (o.text || "").length, 0)`)
+	shown := eval[float64](p, `document.querySelector(".cells > .cell:nth-child(1) .cell-outputs").innerText.length`)
+	t.Logf("10 MB output: %.1f MB received in %v; worst frame wait while streaming %v; %.0f KB in the DOM", size/1e6, total.Round(time.Millisecond), worst.Round(time.Millisecond), shown/1e3)
+	// The kernel may cap a cell's output (it says so in the output); the page
+	// must cope with whatever arrives.
+	capped := strings.Contains(eval[string](p, `JSON.stringify(window.tandem.page.nb.cells[0].outputs)`), "truncated")
+	if size < 10e6 && !capped {
+		t.Errorf("received %.0f bytes, want 10,000,000 (or the kernel's truncation notice)", size)
+	}
+	if size < 1e6 {
+		t.Errorf("received only %.0f bytes", size)
+	}
+	if shown > 200e3 {
+		t.Errorf("the DOM holds %.0f KB of output text; long output must be clipped", shown/1e3)
+	}
+	if !eval[bool](p, `!!document.querySelector(".cells > .cell:nth-child(1) .show-more")`) {
+		t.Error("no show more button")
+	}
+	if worst > time.Second {
+		t.Errorf("page blocked for %v while the output streamed", worst)
+	}
+	// Typing still works at once.
+	p.typeInto(0, "// done")
+	if !strings.HasSuffix(eval[string](p, `window.tandem.page.nb.cells[0].source`), "// done") {
+		t.Error("typing after the big output did not reach the cell")
+	}
+}
