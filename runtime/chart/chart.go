@@ -71,14 +71,15 @@ type Chart struct {
 	p         *plot.Plot
 	kind      string
 	desc      string
-	markers   int       // markers drawn
-	vertices  int       // line vertices drawn
-	series    int       // line series added (for colours)
-	ylo       float64   // least finite y of the lines, for LogY; NaN if none
-	dotLayers []*dots   // scatter layers
-	tiles     []*Chart  // a Grid's charts, row by row; nil for a single chart
-	cols      int       // a Grid's columns
-	cbar      *colorBar // drawn at the right when not nil
+	markers   int          // markers drawn
+	vertices  int          // line vertices drawn
+	series    int          // line series added (for colours)
+	ylo       float64      // least finite y of the lines, for LogY; NaN if none
+	dotLayers []*dots      // scatter layers
+	tiles     []*Chart     // a Grid's charts, row by row; nil for a single chart
+	cols      int          // a Grid's columns
+	cbar      *colorBar    // drawn at the right when not nil
+	legend    *plot.Legend // a Grid's shared legend, at the right; or nil
 	o         Options
 }
 

@@ -61,6 +61,12 @@ func (c *Chart) drawOn(dc draw.Canvas) {
 		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y + sty.FontExtents().Descent}, t)
 		dc.Max.Y -= sty.Rectangle(t).Size().Y + c.p.Title.Padding
 	}
+	if c.legend != nil {
+		// The shared legend goes in a strip at the right, beside the tiles.
+		w := c.legend.Rectangle(dc).Size().X + vg.Points(8)
+		c.legend.Draw(draw.Crop(dc, dc.Size().X-w, 0, 0, 0))
+		dc = draw.Crop(dc, 0, -w, 0, 0)
+	}
 	rows := (len(c.tiles) + c.cols - 1) / c.cols
 	tl := draw.Tiles{Rows: rows, Cols: c.cols, PadX: vg.Points(10), PadY: vg.Points(10)}
 	for i, s := range c.tiles {
@@ -88,6 +94,7 @@ func Pairs(ds Columns, cols []string) *Chart {
 		classes = cl.Classes()
 	}
 	cells := make([]*Chart, 0, n*n)
+	var shared plot.Legend
 	for i := range n {
 		for j := range n {
 			var s *Chart
@@ -110,22 +117,27 @@ func Pairs(ds Columns, cols []string) *Chart {
 			if j == 0 {
 				s.p.Y.Label.Text = cols[i]
 			}
-			if !(i == 0 && j == n-1) { // one legend, top right
-				l := plot.NewLegend()
-				l.TextStyle, l.Top = s.p.Legend.TextStyle, true
-				s.p.Legend = l
+			if i == 0 && j == 1 && labels != nil {
+				shared = s.p.Legend // one legend for the figure, beside the grid
 			}
+			l := plot.NewLegend()
+			l.TextStyle, l.Top = s.p.Legend.TextStyle, true
+			s.p.Legend = l
 			s.p.X.Tick.Label.Font.Size, s.p.Y.Tick.Label.Font.Size = vg.Points(8), vg.Points(8)
 			s.p.X.Label.TextStyle.Font.Size, s.p.Y.Label.TextStyle.Font.Size = vg.Points(10), vg.Points(10)
 			cells = append(cells, s)
 		}
 	}
 	g := Grid(cells, n)
+	if labels != nil {
+		shared.Left = true // thumbnails first
+		g.legend = &shared
+	}
 	side := 2.0
 	if n > 4 {
 		side = 1.6
 	}
-	g.o.Width, g.o.Height = side*float64(n)+0.4, side*float64(n)+0.4
+	g.o.Width, g.o.Height = side*float64(n)+1.4, side*float64(n)+0.4
 	g.kind = "pairs"
 	g.desc = fmt.Sprintf("%d columns, %d rows", n, len(vals[0]))
 	return g
