@@ -42,6 +42,7 @@ type Joint struct {
 	Given      []int       // rows given each label
 	Rows       int         // labelled rows
 	guess      []int       // per row: the confident class, or -1 (not counted, or unlabelled)
+	as         map[int]int // flagged row → the class the filter flagged it as
 	proba      [][]float64 // the probabilities the joint was computed from
 }
 
@@ -204,6 +205,7 @@ func (j *Joint) Errors() int {
 func (j *Joint) prune(labels []int) []bool {
 	k := len(j.Classes)
 	flag := make([]bool, len(labels))
+	j.as = map[int]int{}
 	byClass := make([][]int, k)
 	for i, y := range labels {
 		if y >= 0 {
@@ -241,7 +243,10 @@ func (j *Joint) prune(labels []int) []bool {
 				return ma > mb
 			})
 			for _, r := range cand[:n] {
-				flag[r] = true
+				if !flag[r] {
+					flag[r] = true
+					j.as[r] = c
+				}
 			}
 		}
 	}

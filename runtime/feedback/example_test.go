@@ -6,6 +6,7 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/feedback"
 	"tandem.dev/tandem/runtime/nn"
+	"tandem.dev/tandem/runtime/train"
 )
 
 // Two iris flowers get the wrong species; Suspects finds both among the
@@ -52,4 +53,27 @@ func ExampleNewJoint() {
 	// given     threshold        a        b
 	// a            0.6000        2        1
 	// b            0.8250        0        1
+}
+
+// The rows a model is least sure of are the ones worth labelling next.
+func ExampleUncertain() {
+	tr, pool := data.Moons(data.Gen{N: 200, Noise: 0.2, Seed: 1}).Split(0.5, 1)
+	m := nn.NewSequential([]nn.Module{nn.NewLinear(2, 16), nn.NewReLU(), nn.NewLinear(16, 2)})
+	train.Fit(m, tr, train.Config{Epochs: 50, Optimizer: train.Adam, LR: 0.01, Quiet: true})
+	unsure := feedback.UncertainWith(m, pool, feedback.UncertainOptions{Limit: 5})
+	fmt.Println(unsure.Len(), unsure.Items[0].Score < 0.5, unsure.Items[0].Score <= unsure.Items[4].Score)
+	// Output: 5 true true
+}
+
+// Explain shows why the model predicts what it does for one row: the
+// features that push it towards its prediction, the nearest rows and
+// their labels, and the features the model relies on overall.
+func ExampleExplain() {
+	ds := data.Iris()
+	nn.Seed(1)
+	m := nn.NewLinear(4, 3)
+	train.Fit(m, ds, train.Config{Epochs: 100, Optimizer: train.Adam, LR: 0.05, Quiet: true})
+	e := feedback.Explain(m, ds, 0)
+	fmt.Println(e.Predicted, e.Neighbors[0].Label, e.Importance[0].Feature)
+	// Output: setosa setosa petal_length
 }

@@ -111,11 +111,10 @@ func (q *Queue) Find(key string) (Item, bool) {
 const shown = 20
 
 func (q *Queue) header() string {
-	what := "likely label errors"
 	if q.Kind == "uncertain" {
-		what = "rows the model is least sure of"
+		return fmt.Sprintf("%s: %d of %d rows, the model's least sure first (%s)", q.Dataset, len(q.Items), len(q.Scores), q.Method)
 	}
-	return fmt.Sprintf("%s: %d %s in %d rows (%s)", q.Dataset, len(q.Items), what, len(q.Scores), q.Method)
+	return fmt.Sprintf("%s: %d likely label errors in %d rows (%s)", q.Dataset, len(q.Items), len(q.Scores), q.Method)
 }
 
 // String renders a summary line and the first 20 rows as an aligned table.

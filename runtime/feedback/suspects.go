@@ -267,11 +267,16 @@ func (j *Joint) why(i, y, s int) string {
 	p := j.proba[i]
 	g, c := j.Classes[y], j.Classes[s]
 	if j.guess[i] == s {
-		return fmt.Sprintf("p(%s) = %.2f against %.2f for its label %s (rows labelled %s average %.2f); %s is at its threshold %.2f",
-			c, p[s], p[y], g, g, j.Thresholds[y], c, j.Thresholds[s])
+		return fmt.Sprintf("p(%s) = %.2f reaches %s's threshold %.2f; its label %s has %.2f (rows labelled %s average %.2f)",
+			c, p[s], c, j.Thresholds[s], g, p[y], g, j.Thresholds[y])
 	}
-	return fmt.Sprintf("p(%s) = %.2f against %.2f for its label %s (rows labelled %s average %.2f); about %d of the %d rows labelled %s look like %s",
-		c, p[s], p[y], g, g, j.Thresholds[y], j.Calibrated[y][s], j.Given[y], g, c)
+	as, ok := j.as[i]
+	if !ok {
+		as = s
+	}
+	a := j.Classes[as]
+	return fmt.Sprintf("one of the %d rows labelled %s that look most like %s (p %.2f); the model says %s %.2f against %.2f for %s",
+		j.Calibrated[y][as], g, a, p[as], c, p[s], p[y], g)
 }
 
 // DefaultConfig is how Suspects trains each fold's model when

@@ -1,0 +1,134 @@
+package feedback_test
+
+import (
+	"math"
+	"reflect"
+	"testing"
+
+	"tandem.dev/tandem/runtime/autograd"
+	"tandem.dev/tandem/runtime/data"
+	"tandem.dev/tandem/runtime/feedback"
+	"tandem.dev/tandem/runtime/host"
+	"tandem.dev/tandem/runtime/nn"
+	"tandem.dev/tandem/runtime/tensor"
+)
+
+// identity returns a linear model whose logits are its inputs, so a row of
+// log-probabilities comes out as exactly those probabilities.
+func identity(k int) *nn.Linear {
+	l := nn.NewLinear(k, k)
+	w := make([]float32, k*k)
+	for i := 0; i < k; i++ {
+		w[i*k+i] = 1
+	}
+	l.W = autograd.Param(tensor.New(w, k, k))
+	l.B = autograd.Param(tensor.Zeros(k))
+	return l
+}
+
+// pool returns a dataset whose rows are the logs of the given probabilities.
+func pool(proba [][]float64, labels []string) *data.Dataset {
+	x := make([][]float64, len(proba))
+	for i, p := range proba {
+		x[i] = make([]float64, len(p))
+		for c, v := range p {
+			x[i][c] = math.Log(v)
+		}
+	}
+	return data.New(data.Frame{Name: "pool", X: x, Labels: labels, Classes: []string{"a", "b", "c"}})
+}
+
+func TestUncertainWith(t *testing.T) {
+	proba := [][]float64{
+		{0.5, 0.3, 0.2},    // margin 0.2, top 0.5
+		{0.34, 0.33, 0.33}, // margin 0.01, top 0.34, entropy ≈ max
+		{0.9, 0.05, 0.05},  // confident
+		{0.45, 0.45, 0.1},  // margin 0, top 0.45
+	}
+	ds := pool(proba, []string{"a", "", "a", ""})
+	for _, test := range []struct {
+		opt  feedback.UncertainOptions
+		rows []int
+	}{
+		{feedback.UncertainOptions{}, []int{3, 1, 0, 2}},
+		{feedback.UncertainOptions{Method: feedback.LeastConfidence}, []int{1, 3, 0, 2}},
+		// entropy: row 0 has H = 1.030, row 3 only 0.949
+		{feedback.UncertainOptions{Method: feedback.Entropy}, []int{1, 0, 3, 2}},
+		{feedback.UncertainOptions{Limit: 2}, []int{3, 1}},
+		{feedback.UncertainOptions{Only: true}, []int{3, 1}},
+	} {
+		q := feedback.UncertainWith(identity(3), ds, test.opt)
+		if got := q.Rows(); !reflect.DeepEqual(got, test.rows) {
+			t.Errorf("%+v: rows got: %v want: %v", test.opt, got, test.rows)
+		}
+	}
+	q := feedback.Uncertain(identity(3), ds)
+	if it := q.Items[2]; math.Abs(it.Score-0.2) > 1e-6 || it.Suggested != "a" || it.Given != "a" || math.Abs(it.Prob-0.5) > 1e-6 {
+		t.Errorf("row 0: got %+v, want margin 0.2, suggested a (p 0.5), given a", it)
+	}
+	q = feedback.UncertainWith(identity(3), ds, feedback.UncertainOptions{Method: feedback.Entropy})
+	h := -(0.5*math.Log(0.5) + 0.3*math.Log(0.3) + 0.2*math.Log(0.2))
+	if got, want := q.Scores[0], 1-h/math.Log(3); math.Abs(got-want) > 1e-6 {
+		t.Errorf("entropy score of row 0: got: %v want: %v", got, want)
+	}
+}
+
+func TestSuspects_Interrupt(t *testing.T) {
+	defer host.Reset()
+	host.Interrupt()
+	defer func() {
+		if _, ok := recover().(host.Interrupted); !ok {
+			t.Errorf("Suspects did not stop with host.Interrupted")
+		}
+	}()
+	feedback.Suspects(nn.NewLinear(4, 3), data.Iris())
+}
+
+func TestSuspects_Misuse(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"no labels", func() {
+			feedback.Suspects(nn.NewLinear(1, 2), data.New(data.Frame{X: [][]float64{{1}, {2}}}))
+		}, "feedback: Suspects needs a dataset with labels; data has none"},
+		{"probabilities of the wrong shape", func() {
+			feedback.SuspectsWith(nil, data.Iris(), feedback.Options{Proba: [][]float64{{1}}})
+		}, "feedback: Suspects: 1 rows of probabilities for 150 rows"},
+		{"no model", func() { feedback.SuspectsWith(nil, data.Iris(), feedback.Options{}) },
+			"feedback: Suspects needs a model (or Options.Model or Options.Proba)"},
+		{"row out of range", func() { feedback.Explain(nn.NewLinear(4, 3), data.Iris(), 150) },
+			"feedback: Explain: row 150 is out of range (the dataset has 150 rows)"},
+	} {
+		func() {
+			defer func() {
+				e, ok := recover().(feedback.Error)
+				if !ok || e.Msg != test.want {
+					t.Errorf("%s: got: %v want: %q", test.name, e, test.want)
+				}
+			}()
+			test.f()
+		}()
+	}
+}
+
+// Suspects must not change the model it is given, and the same seed must
+// give the same ranking.
+func TestSuspects_Deterministic(t *testing.T) {
+	ds := data.Iris()
+	nn.Seed(3)
+	m := nn.NewSequential([]nn.Module{nn.NewLinear(4, 8), nn.NewReLU(), nn.NewLinear(8, 3)})
+	before := feedback.ModelVersion(m)
+	a := feedback.SuspectsWith(m, ds, feedback.Options{Seed: 5, Folds: 3})
+	b := feedback.SuspectsWith(m, ds, feedback.Options{Seed: 5, Folds: 3})
+	if !reflect.DeepEqual(a.Scores, b.Scores) || !reflect.DeepEqual(a.Keys(), b.Keys()) {
+		t.Errorf("two runs with one seed differ")
+	}
+	if after := feedback.ModelVersion(m); after != before {
+		t.Errorf("Suspects changed the model: version %s → %s", before, after)
+	}
+	if a.ModelVersion != before || a.Version != ds.Hash() {
+		t.Errorf("queue versions: got model %s, data %s; want %s, %s", a.ModelVersion, a.Version, before, ds.Hash())
+	}
+}
