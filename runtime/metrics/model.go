@@ -128,8 +128,9 @@ type CrossValidation struct {
 // trained with cfg on the other folds, and predicts the held-out fold, so
 // every row gets a prediction from a model that never saw it. Folds are
 // stratified by class and seeded; before each newModel call nn.Seed is set
-// from cv.Seed and the fold, so the whole run is deterministic. Progress of
-// the fold fits is not shown unless cfg.Progress is set. Rows without a
+// from cv.Seed and the fold, so the whole run is deterministic. One
+// progress display (train.DefaultProgress unless cfg.Quiet or
+// cfg.Progress is set) follows the epochs of all folds. Rows without a
 // label or with a missing feature are left out of training, and get their
 // out-of-fold prediction all the same.
 func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config, cv CV) *CrossValidation {
@@ -149,8 +150,18 @@ func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config
 		r.Labels = nil
 		r.Values = make([]float64, ds.Len())
 	}
-	if cfg.Progress == nil {
-		cfg.Quiet = true
+	// One progress display for the whole run (k × epochs), not one per fold.
+	var prog train.Progress
+	if cfg.Progress == nil && !cfg.Quiet && train.DefaultProgress != nil {
+		e := cfg.Epochs
+		if e <= 0 {
+			e = 10
+		}
+		prog = train.DefaultProgress(k*e, 0)
+		cfg.Progress = foldProgress{prog}
+	}
+	if prog != nil {
+		defer prog.Done()
 	}
 	for f := 0; f < k; f++ {
 		var in, out []int
@@ -192,6 +203,14 @@ func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config
 	}
 	return r
 }
+
+// foldProgress forwards a fold's progress to the run's display but keeps it
+// open at the end of the fold.
+type foldProgress struct{ p train.Progress }
+
+func (f foldProgress) Step()                { f.p.Step() }
+func (f foldProgress) Epoch(tl, vl float64) { f.p.Epoch(tl, vl) }
+func (f foldProgress) Done()                {}
 
 // Predicted returns the out-of-fold predicted class of each row.
 func (r *CrossValidation) Predicted() []int { return ArgMax(r.Proba) }

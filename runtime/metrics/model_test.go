@@ -169,3 +169,30 @@ func TestCrossValidate_Standardize(t *testing.T) {
 		t.Errorf("folds differ")
 	}
 }
+
+type countProgress struct{ steps, epochs, done int }
+
+func (p *countProgress) Step()                { p.steps++ }
+func (p *countProgress) Epoch(tl, vl float64) { p.epochs++ }
+func (p *countProgress) Done()                { p.done++ }
+
+func TestCrossValidate_Progress(t *testing.T) {
+	p := &countProgress{}
+	made := 0
+	train.SetDefaultProgress(func(epochs, steps int) train.Progress {
+		made++
+		if epochs != 3*4 {
+			t.Errorf("one display for %d epochs, want 12", epochs)
+		}
+		return p
+	})
+	defer train.SetDefaultProgress(nil)
+	CrossValidate(func() nn.Module { return nn.NewLinear(4, 3) }, irisScaled(), train.Config{Epochs: 4}, CV{Folds: 3})
+	if made != 1 || p.epochs != 12 || p.done != 1 || p.steps != 3*4*4 {
+		t.Errorf("made %d, progress %+v", made, p)
+	}
+	CrossValidate(func() nn.Module { return nn.NewLinear(4, 3) }, irisScaled(), train.Config{Epochs: 4, Quiet: true}, CV{Folds: 3})
+	if made != 1 {
+		t.Errorf("Quiet made a display")
+	}
+}
