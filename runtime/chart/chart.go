@@ -170,7 +170,7 @@ func (c *Chart) With(o Options) *Chart {
 }
 
 // Plot returns the underlying gonum/plot Plot; changes to it show in the
-// chart.
+// chart. For a Grid it is the frame that holds the figure's title.
 func (c *Chart) Plot() *plot.Plot { return c.p }
 
 // Format returns what the notebook gets for this chart: "svg" or "png".

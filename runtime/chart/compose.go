@@ -13,10 +13,11 @@ import (
 )
 
 // Grid lays charts out in a grid, cols to a row (cols <= 0: 2), as one
-// figure; each keeps its own axes, title and legend. With sets the title
-// of the whole figure and its size (default 3.2 × 2.6 in a chart); other
-// options apply to the charts themselves. It panics with Error if charts is
-// empty or holds nil.
+// figure; each keeps its own axes, title and legend. With on the grid sets
+// the title of the whole figure, its size (default 3.2 × 2.6 in a chart),
+// resolution and format; axis labels and LogY are set on the charts
+// themselves, before they go in. It panics with Error if charts is empty or
+// holds nil.
 func Grid(charts []*Chart, cols int) *Chart {
 	if len(charts) == 0 {
 		fail("grid: no charts")
