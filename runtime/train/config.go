@@ -36,6 +36,9 @@ const (
 	// model's outputs; with one output and two classes, a sigmoid) and mean
 	// squared error for a dataset with a regression target.
 	AutoLoss Loss = iota
+	// CrossEntropy is the softmax cross-entropy of the outputs against the
+	// class ids (PyTorch's F.cross_entropy); with one output and two
+	// classes, the binary cross-entropy of its sigmoid.
 	CrossEntropy
 	// MSE is the mean squared error against the target, or against one-hot
 	// labels for a classification dataset.
