@@ -57,6 +57,8 @@ func TestRender(t *testing.T) {
 		not  []string          // MIME types that must be absent
 	}{
 		{"nil", nil, map[string]string{MIMEText: "<nil>"}, []string{MIMEHTML}},
+		{"nil pointer", (*bundled)(nil), map[string]string{MIMEText: "<nil>"}, []string{MIMEHTML}},
+		{"nil slice", []float64(nil), map[string]string{MIMEText: "[]"}, nil},
 		{"string", "hello", map[string]string{MIMEText: "hello"}, []string{MIMEHTML}},
 		{"int", 42, map[string]string{MIMEText: "42"}, nil},
 		{"stringer", plain{}, map[string]string{MIMEText: "plain!"}, []string{MIMEHTML}},

@@ -7,6 +7,7 @@ import (
 	"html"
 	"image"
 	"image/png"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,6 +49,10 @@ type tensorLike interface {
 // holds a JSON-able value. The bundle always has text/plain. A nil v renders
 // as "<nil>".
 func Render(v any) map[string]any {
+	if isNilPointer(v) {
+		// A nil *T would panic in its methods: show it as Go prints it.
+		return map[string]any{MIMEText: "<nil>"}
+	}
 	if b, ok := v.(bundler); ok {
 		if m := b.MIMEBundle(); len(m) > 0 {
 			out := make(map[string]any, len(m)+1)
@@ -89,6 +94,15 @@ func Render(v any) map[string]any {
 		out[MIMEText] = plainText(v)
 	}
 	return out
+}
+
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // builtin renders values without rich methods by what they are.
