@@ -137,3 +137,26 @@ for i := 0; i < 100000; i++ {
 		t.Error("typing after the big output did not reach the cell")
 	}
 }
+
+// Completion comes from complete_request, docs from inspect_request (Shift+Tab).
+func TestCompletionAndDocs(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "complete.ipynb", cell{Source: "import \"strings\"\n"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.typeInto(0, "strings.ToUp")
+	p.press(" ", 32, chromedp.ModifierCtrl)
+	p.waitFor(`!!document.querySelector(".cm-tooltip-autocomplete") && document.querySelector(".cm-tooltip-autocomplete").innerText.includes("ToUpper")`, 10*time.Second)
+	time.Sleep(150 * time.Millisecond) // CodeMirror ignores accepting keys for 75 ms after the popup opens
+	p.enter()
+	p.waitFor(`window.tandem.page.nb.cells[0].source.includes("strings.ToUpper")`, 5*time.Second)
+	p.press("Tab", 9, chromedp.ModifierShift)
+	p.waitFor(`!!document.querySelector(".cm-inspect") && document.querySelector(".cm-inspect").innerText.length > 10`, 10*time.Second)
+	doc := eval[string](p, `document.querySelector(".cm-inspect").innerText`)
+	if !strings.Contains(doc, "ToUpper") {
+		t.Errorf("Shift+Tab docs: %q", doc)
+	}
+	p.escape()
+	p.waitFor(`!document.querySelector(".cm-inspect")`, 5*time.Second)
+}
