@@ -11,6 +11,7 @@ import (
 	"tandem.dev/tandem/runtime/host"
 	"tandem.dev/tandem/runtime/nn"
 	"tandem.dev/tandem/runtime/tensor"
+	"tandem.dev/tandem/runtime/train"
 )
 
 // identity returns a linear model whose logits are its inputs, so a row of
@@ -131,4 +132,59 @@ func TestSuspects_Deterministic(t *testing.T) {
 	if a.ModelVersion != before || a.Version != ds.Hash() {
 		t.Errorf("queue versions: got model %s, data %s; want %s, %s", a.ModelVersion, a.Version, before, ds.Hash())
 	}
+}
+
+// countingProgress counts what a DefaultProgress is told.
+type countingProgress struct{ made, steps, epochs, done int }
+
+func (p *countingProgress) Step()              { p.steps++ }
+func (p *countingProgress) Epoch(_, _ float64) { p.epochs++ }
+func (p *countingProgress) Done()              { p.done++ }
+
+// The folds of Suspects report to one progress display, closed once.
+func TestSuspects_Progress(t *testing.T) {
+	p := &countingProgress{}
+	was := train.DefaultProgress
+	defer func() { train.DefaultProgress = was }()
+	train.DefaultProgress = func(epochs, steps int) train.Progress {
+		p.made++
+		if epochs != 3*20 {
+			t.Errorf("progress over %d epochs, want 3 folds × 20", epochs)
+		}
+		return p
+	}
+	cfg := train.Config{Epochs: 20, Optimizer: train.Adam, LR: 0.01}
+	feedback.SuspectsWith(nn.NewLinear(4, 3), data.Iris(), feedback.Options{Folds: 3, Config: cfg})
+	if p.made != 1 || p.done != 1 || p.epochs != 60 || p.steps != 3*20*4 {
+		t.Errorf("progress: made %d, done %d, %d epochs, %d steps; want 1, 1, 60, 240", p.made, p.done, p.epochs, p.steps)
+	}
+}
+
+// A model Suspects cannot clone gets advice; Options.Model builds fresh
+// ones instead.
+func TestSuspects_Model(t *testing.T) {
+	made := 0
+	q := feedback.SuspectsWith(nil, data.Iris(), feedback.Options{Folds: 3, Model: func() nn.Module {
+		made++
+		return nn.NewLinear(4, 3)
+	}})
+	if made != 3 || len(q.Scores) != 150 {
+		t.Errorf("Options.Model called %d times (want 3), %d scores (want 150)", made, len(q.Scores))
+	}
+}
+
+type valueModel struct{}
+
+func (valueModel) Forward(x *autograd.Var) *autograd.Var { return x }
+func (valueModel) Parameters() []*autograd.Var           { return nil }
+
+func TestSuspects_CloneAdvice(t *testing.T) {
+	defer func() {
+		e, ok := recover().(feedback.Error)
+		want := "feedback: Suspects trains a fresh copy of the model per fold, but nn: Clone: feedback_test.valueModel is not a pointer to a struct and does not implement Cloner; pass Options.Model, a func that builds a fresh model"
+		if !ok || e.Msg != want {
+			t.Errorf("got: %v\nwant: %s", e, want)
+		}
+	}()
+	feedback.SuspectsWith(valueModel{}, data.Iris(), feedback.Options{Folds: 2})
 }
