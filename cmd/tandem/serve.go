@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -123,9 +124,14 @@ func serve(cfg serveConfig) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	env := kernelEnv(os.Environ(), token)
+	secret, err := cookieSecret()
+	if err != nil {
+		log.Warn("no persistent cookie secret: open tabs will need the new URL after a restart", slog.String("err", err.Error()))
+	}
 	srv, err := server.New(server.Options{
 		Root:         abs,
 		Token:        token,
+		CookieSecret: secret,
 		Addr:         ln.Addr().String(),
 		AllowOrigins: cfg.origins,
 		AllowHosts:   cfg.hosts,
@@ -174,6 +180,38 @@ func serve(cfg serveConfig) error {
 	}
 	fmt.Println("Stopped.")
 	return nil
+}
+
+// cookieSecret loads (or creates) the per-user secret that signs login
+// cookies, so that a restarted server still accepts its open tabs:
+// $XDG_CONFIG_HOME/tandem/cookie_secret (~/.config/tandem/cookie_secret),
+// 32 random bytes, mode 0600.
+func cookieSecret() ([]byte, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return nil, err
+	}
+	p := filepath.Join(dir, "tandem", "cookie_secret")
+	if b, err := os.ReadFile(p); err == nil && len(b) >= 32 {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			return nil, fmt.Errorf("%s is readable by others (mode %v): remove it", p, fi.Mode().Perm())
+		}
+		return b, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return b, f.Close()
 }
 
 // listen binds ip:port, or the next free port (up to portRetries after it).

@@ -65,7 +65,8 @@ func TestServe_CLI(t *testing.T) {
 	token := server.NewToken()
 	port := freePort(t)
 	cmd := exec.Command(os.Args[0], "serve", dir, "--port", strconv.Itoa(port), "--max-kernels", "3")
-	cmd.Env = append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1", "TANDEM_TOKEN="+token)
+	config := t.TempDir()
+	cmd.Env = append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1", "TANDEM_TOKEN="+token, "XDG_CONFIG_HOME="+config)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +172,9 @@ func TestServe_CLI(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), token) {
 		t.Error("the token appears in the server's log")
+	}
+	if fi, err := os.Stat(filepath.Join(config, "tandem", "cookie_secret")); err != nil || fi.Mode().Perm() != 0o600 || fi.Size() != 32 {
+		t.Errorf("cookie secret file: %v %v", fi, err)
 	}
 }
 

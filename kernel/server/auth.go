@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // NewToken returns a fresh random token: 24 bytes (192 bits) from
@@ -28,7 +29,7 @@ const MinTokenLen = 32
 
 type auth struct {
 	token   []byte
-	cookie  string // cookie value: HMAC of a fixed label under the token
+	secret  []byte // signs cookies: Options.CookieSecret, else the token
 	name    string // cookie name, per port: browsers share cookies across ports
 	hosts   map[string]bool
 	port    int
@@ -45,9 +46,12 @@ func newAuth(opts Options) (*auth, error) {
 	}
 	a := &auth{token: []byte(opts.Token), port: port, hosts: map[string]bool{}, origins: map[string]bool{},
 		name: "tandem-" + strconv.Itoa(port)}
-	mac := hmac.New(sha256.New, a.token)
-	mac.Write([]byte("tandem cookie v1"))
-	a.cookie = hex.EncodeToString(mac.Sum(nil))
+	a.secret = opts.CookieSecret
+	if len(a.secret) == 0 {
+		a.secret = a.token
+	} else if len(a.secret) < 24 {
+		return nil, fmt.Errorf("server: cookie secret of %d bytes, want at least 24", len(a.secret))
+	}
 	for _, h := range append(hosts, opts.AllowHosts...) {
 		h = strings.ToLower(strings.Trim(h, "[]"))
 		a.hosts[h] = true
@@ -99,9 +103,34 @@ func (a *auth) tokenOK(t string) bool {
 	return subtle.ConstantTimeCompare([]byte(t), a.token) == 1
 }
 
+// CookieLifetime is how long a login cookie stays valid.
+const CookieLifetime = 30 * 24 * time.Hour
+
+// cookieValue is "v1.<expiry, unix seconds>.<hex HMAC-SHA256 of the rest
+// under the secret>": it reveals nothing of the token, and with a
+// persistent secret it survives a server restart (and a new token), as
+// Jupyter's cookie_secret does, so open tabs reconnect.
+func (a *auth) cookieValue(expiry int64) string {
+	payload := "v1." + strconv.FormatInt(expiry, 10)
+	mac := hmac.New(sha256.New, a.secret)
+	mac.Write([]byte("tandem cookie\x00" + payload))
+	return payload + "." + hex.EncodeToString(mac.Sum(nil))
+}
+
 func (a *auth) cookieOK(r *http.Request) bool {
 	c, err := r.Cookie(a.name)
-	return err == nil && subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.cookie)) == 1
+	if err != nil {
+		return false
+	}
+	parts := strings.Split(c.Value, ".")
+	if len(parts) != 3 || parts[0] != "v1" {
+		return false
+	}
+	expiry, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil || time.Now().Unix() > expiry {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(c.Value), []byte(a.cookieValue(expiry))) == 1
 }
 
 // errUnauthorized is the one message for a missing or wrong token: it says
@@ -137,7 +166,7 @@ func (a *auth) check(w http.ResponseWriter, r *http.Request) bool {
 	if t, ok := q["token"]; ok && len(t) == 1 && a.tokenOK(t[0]) {
 		viaQuery = true
 	}
-	if !viaHeader && !viaQuery && !a.cookieOK(r) {
+	if !viaHeader && !viaQuery && !a.cookieOK(r) && !public(r) {
 		writeJSON(w, http.StatusUnauthorized, apiError{Message: errUnauthorized.Error(), Reason: "unauthorized"})
 		return false
 	}
@@ -150,8 +179,9 @@ func (a *auth) check(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if viaQuery {
-		http.SetCookie(w, &http.Cookie{Name: a.name, Value: a.cookie, Path: "/", HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		exp := time.Now().Add(CookieLifetime)
+		http.SetCookie(w, &http.Cookie{Name: a.name, Value: a.cookieValue(exp.Unix()), Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, Expires: exp, MaxAge: int(CookieLifetime / time.Second)})
 		if r.Method == http.MethodGet && !isWebSocket(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
 			q.Del("token")
 			u := url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: q.Encode()}
@@ -162,6 +192,13 @@ func (a *auth) check(w http.ResponseWriter, r *http.Request) bool {
 		}
 	}
 	return true
+}
+
+// public reports whether r may go without a token: reads of the app's
+// static assets (public code, no data; the sandboxed output frames load
+// from there with an opaque origin).
+func public(r *http.Request) bool {
+	return safeMethod(r.Method) && !isWebSocket(r) && strings.HasPrefix(r.URL.Path, "/static/")
 }
 
 func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }

@@ -89,9 +89,11 @@
 // and port; "null", file:// and look-alikes get 403), canonical paths (.,
 // .., empty segments, NUL, backslash, also %-encoded: 400), then the token:
 // "Authorization: token T" (or Bearer), ?token=T, or the cookie. A valid
-// ?token= sets an HttpOnly, SameSite=Strict cookie (named per port) and,
-// for pages, redirects to the URL without it. Without any: 401 (before any
-// WebSocket upgrade). Cookie-authenticated requests that change state, and
+// ?token= sets an HttpOnly, SameSite=Strict cookie (named per port, valid
+// CookieLifetime, signed with Options.CookieSecret so that it survives a
+// restart) and, for pages, redirects to the URL without it. Without any:
+// 401 (before any WebSocket upgrade), except GET of /static/ assets, which
+// are public code (the sandboxed output frames load from there). Cookie-authenticated requests that change state, and
 // WebSockets, must carry an allowed Origin. Tokens are compared in constant
 // time, and never logged (only method, path and status are) nor echoed.
 package server

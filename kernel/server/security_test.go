@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,8 @@ func TestAuth_Token(t *testing.T) {
 	}{
 		{"None", noAuth, "/api/contents", 401},
 		{"NonePage", noAuth, "/", 401},
-		{"NoneStatic", noAuth, "/static/app.js", 401},
+		{"NoneStatic", noAuth, "/static/app.js", 200}, // public code, no data
+		{"NoneStaticPost", noAuth, "/static/app.js", 401},
 		{"Wrong", []string{"Authorization", "token " + strings.Repeat("0", 48)}, "/api/contents", 401},
 		{"Prefix", []string{"Authorization", "token " + h.token[:47]}, "/api/contents", 401},
 		{"Longer", []string{"Authorization", "token " + h.token + "0"}, "/api/contents", 401},
@@ -56,7 +58,11 @@ func TestAuth_Token(t *testing.T) {
 		{"QueryAPI", noAuth, "/api/contents?token=" + h.token, 200},
 	} {
 		t.Run(test.name, func(t *testing.T) {
-			r := h.do("GET", test.path, nil, test.hdr...)
+			method := "GET"
+			if strings.HasSuffix(test.name, "Post") {
+				method = "POST"
+			}
+			r := h.do(method, test.path, nil, test.hdr...)
 			if r.Code != test.want {
 				t.Errorf("got %d want %d: %s", r.Code, test.want, r.Body)
 			}
@@ -100,6 +106,45 @@ func TestAuth_QueryTokenCookieRedirect(t *testing.T) {
 	}
 	if r := h.do("GET", "/api/contents", nil, "Authorization", "", "Cookie", c.Name+"=forged"); r.Code != 401 {
 		t.Errorf("forged cookie: %d", r.Code)
+	}
+}
+
+// TestAuth_CookieSecret: with a kept secret, a cookie outlives the server
+// and its token (tabs reconnect after a restart); expired or altered
+// cookies are refused.
+func TestAuth_CookieSecret(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	login := func(h *harness) *http.Cookie {
+		r := h.do("GET", "/?token="+h.token, nil, "Authorization", "")
+		return (&http.Response{Header: r.Header}).Cookies()[0]
+	}
+	h1 := newHarness(t, func(o *Options) { o.CookieSecret = secret })
+	c := login(h1)
+	h2 := newHarness(t, func(o *Options) { o.CookieSecret = secret }) // "restarted", new token
+	other := newHarness(t, nil)
+	withCookie := func(h *harness, value string) int {
+		return h.do("GET", "/api/contents", nil, "Authorization", "", "Cookie", h.s.auth.name+"="+value).Code
+	}
+	if code := withCookie(h2, c.Value); code != 200 {
+		t.Errorf("cookie after restart: %d", code)
+	}
+	if code := withCookie(other, c.Value); code != 401 {
+		t.Errorf("cookie on a server with another secret: %d", code)
+	}
+	parts := strings.Split(c.Value, ".")
+	exp, _ := strconv.ParseInt(parts[1], 10, 64)
+	for name, v := range map[string]string{
+		"Expired":  h2.s.auth.cookieValue(time.Now().Add(-time.Minute).Unix()),
+		"Extended": "v1." + strconv.FormatInt(exp+1, 10) + "." + parts[2],
+		"NoMAC":    "v1." + parts[1] + ".",
+		"Garbage":  "x",
+	} {
+		if code := withCookie(h2, v); code != 401 {
+			t.Errorf("%s cookie: %d", name, code)
+		}
+	}
+	if c.MaxAge <= 0 || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Errorf("cookie attributes: %+v", c)
 	}
 }
 

@@ -30,6 +30,11 @@ type Options struct {
 	// Token authenticates clients: at least 32 characters (NewToken gives
 	// 48 hex digits, 192 bits).
 	Token string
+	// CookieSecret signs login cookies (at least 24 bytes). Keep it across
+	// restarts (cmd/tandem stores one per user) and open tabs stay logged
+	// in when the server restarts with a new token; nil signs with the
+	// token, so cookies die with the server.
+	CookieSecret []byte
 	// Addr is the address the listener is bound to ("127.0.0.1:8888"). The
 	// Host and Origin allowlists are derived from it.
 	Addr string
