@@ -3,6 +3,7 @@ package feedback_test
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"tandem.dev/tandem/runtime/autograd"
@@ -187,4 +188,17 @@ func TestSuspects_CloneAdvice(t *testing.T) {
 		}
 	}()
 	feedback.SuspectsWith(valueModel{}, data.Iris(), feedback.Options{Folds: 2})
+}
+
+// Rows of an image dataset are shown as pictures in the HTML table.
+func TestQueue_HTMLImages(t *testing.T) {
+	ds := data.Digits().Head(200)
+	q := feedback.UncertainWith(nn.NewLinear(64, 10), ds, feedback.UncertainOptions{Limit: 25})
+	h := q.HTML()
+	if got := strings.Count(h, `<img src="data:image/png;base64,`); got != 20 {
+		t.Errorf("%d pictures in the table, want 20 (the rows shown)", got)
+	}
+	if !strings.Contains(h, "… 5 more") || !strings.Contains(q.String(), "… 5 more") {
+		t.Errorf("the rows not shown are not counted")
+	}
 }

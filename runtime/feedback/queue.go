@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/nn"
 )
 
@@ -47,7 +49,8 @@ type Queue struct {
 	// Joint is the confident joint Suspects computed (nil for Uncertain).
 	Joint *Joint
 
-	keys []string
+	keys   []string
+	thumbs map[string]string // row key → PNG data URI, for image rows shown in HTML
 }
 
 // Len returns the number of rows proposed.
@@ -163,13 +166,20 @@ func (q *Queue) HTML() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="tandem-queue"><p>%s</p>`, html.EscapeString(q.header()))
 	if len(q.Items) > 0 {
-		b.WriteString(`<table><thead><tr><th>#</th><th>key</th><th>given</th><th>suggested</th><th>p</th><th>score</th><th>why</th></tr></thead><tbody>`)
+		img := ""
+		if q.thumbs != nil {
+			img = "<th>row</th>"
+		}
+		fmt.Fprintf(&b, `<table><thead><tr><th>#</th>%s<th>key</th><th>given</th><th>suggested</th><th>p</th><th>score</th><th>why</th></tr></thead><tbody>`, img)
 		for i, it := range q.Items {
 			if i == shown {
 				break
 			}
-			fmt.Fprintf(&b, `<tr><td>%d</td><td><code>%s</code></td><td>%s</td><td><b>%s</b></td><td>%.3f</td><td>%.3f</td><td>%s</td></tr>`,
-				i+1, html.EscapeString(it.Key), html.EscapeString(it.Given), html.EscapeString(it.Suggested), it.Prob, it.Score, html.EscapeString(it.Why))
+			if q.thumbs != nil {
+				img = fmt.Sprintf(`<td><img src="%s" alt="row %s" style="image-rendering:pixelated"></td>`, q.thumbs[it.Key], html.EscapeString(it.Key))
+			}
+			fmt.Fprintf(&b, `<tr><td>%d</td>%s<td><code>%s</code></td><td>%s</td><td><b>%s</b></td><td>%.3f</td><td>%.3f</td><td>%s</td></tr>`,
+				i+1, img, html.EscapeString(it.Key), html.EscapeString(it.Given), html.EscapeString(it.Suggested), it.Prob, it.Score, html.EscapeString(it.Why))
 		}
 		b.WriteString("</tbody></table>")
 		if n := len(q.Items) - shown; n > 0 {
@@ -178,6 +188,25 @@ func (q *Queue) HTML() string {
 	}
 	b.WriteString("</div>")
 	return b.String()
+}
+
+// thumbnails keeps small pictures of the first rows shown when the rows of
+// ds are square images (digits, Fashion-MNIST), for HTML.
+func (q *Queue) thumbnails(ds *data.Dataset) {
+	f := ds.NumFeatures()
+	side := int(math.Sqrt(float64(f)))
+	if side*side != f || side < 4 {
+		return
+	}
+	q.thumbs = map[string]string{}
+	for i, it := range q.Items {
+		if i == shown {
+			break
+		}
+		im := ds.Image(it.Row)
+		im.Scale = max(1, 32/side)
+		q.thumbs[it.Key] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG())
+	}
 }
 
 // ModelVersion returns a short version string for m's current state: its

@@ -164,6 +164,7 @@ func SuspectsWith(m nn.Module, ds *data.Dataset, opt Options) *Queue {
 			Score: q.Scores[i], Why: j.why(i, y, s)})
 	}
 	sort.SliceStable(q.Items, func(a, b int) bool { return q.Items[a].Score < q.Items[b].Score })
+	q.thumbnails(ds)
 	return q
 }
 

@@ -116,6 +116,7 @@ func UncertainWith(m nn.Module, ds *data.Dataset, opt UncertainOptions) *Queue {
 		}
 		q.Items = append(q.Items, it)
 	}
+	q.thumbnails(ds)
 	return q
 }
 
