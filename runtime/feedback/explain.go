@@ -411,7 +411,7 @@ func (e *Explanation) String() string {
 	b.WriteString(e.title())
 	fmt.Fprintf(&b, "\n\nfeatures pushing %s over %s (gradient × (value − mean)):", e.Predicted, e.RunnerUp)
 	for _, c := range e.Contributions[:min(e.shown, len(e.Contributions))] {
-		fmt.Fprintf(&b, "\n  %-12s value %9.4g  mean %9.4g  %+9.4f", c.Feature, c.Value, c.Mean, c.Amount)
+		fmt.Fprintf(&b, "\n  %-12s value %9s  mean %9s  %+9.4f", c.Feature, num(c.Value), num(c.Mean), c.Amount)
 	}
 	b.WriteString("\n\nnearest rows (standardised distance):")
 	for _, n := range e.Neighbors {
@@ -442,7 +442,7 @@ func (e *Explanation) HTML() string {
 		if c.Amount < 0 {
 			color = "#2e6da4"
 		}
-		fmt.Fprintf(&b, `<tr><td>%s</td><td>%.4g</td><td>%.4g</td><td style="color:%s">%+.4f</td></tr>`, html.EscapeString(c.Feature), c.Value, c.Mean, color, c.Amount)
+		fmt.Fprintf(&b, `<tr><td>%s</td><td>%s</td><td>%s</td><td style="color:%s">%+.4f</td></tr>`, html.EscapeString(c.Feature), num(c.Value), num(c.Mean), color, c.Amount)
 	}
 	b.WriteString(`</tbody></table><table><caption>nearest rows</caption><thead><tr><th>key</th><th>label</th><th>distance</th></tr></thead><tbody>`)
 	for _, n := range e.Neighbors {
@@ -458,6 +458,15 @@ func (e *Explanation) HTML() string {
 	}
 	b.WriteString(`</div></div>`)
 	return b.String()
+}
+
+// num formats a feature value with 4 significant digits, showing the
+// rounding residue of a standardised mean (1e-16) as 0.
+func num(v float64) string {
+	if math.Abs(v) < 1e-9 {
+		return "0"
+	}
+	return fmt.Sprintf("%.4g", v)
 }
 
 // heatmap draws values on a square grid as SVG: grey from light (low) to
