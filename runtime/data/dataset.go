@@ -247,6 +247,8 @@ type state struct {
 //
 // Row positions (the i in Labels()[i]) are 0-based positions in this
 // Dataset; keys identify rows across every view, reload and re-sort.
+// Make Datasets with the loaders, generators or New: the zero Dataset is
+// not usable.
 type Dataset struct {
 	name string
 	cur  atomic.Pointer[state]
