@@ -2,30 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 
-	"github.com/traefik/yaegi/interp"
-	ystdlib "github.com/traefik/yaegi/stdlib"
+	"time"
 
 	"tandem.dev/tandem/kernel"
 	"tandem.dev/tandem/kernel/host"
 	"tandem.dev/tandem/kernel/jupyter"
+	"tandem.dev/tandem/stdlib"
 )
 
 func init() {
 	register(command{name: "kernel", short: "run one kernel (--connection-file F for Jupyter, --stdio for the server)", run: runKernel})
 }
-
-// kernelSymbols and kernelPreload are what cells get.
-// TODO(integrator): use stdlib.Symbols and stdlib.Preload (package
-// tandem.dev/tandem/stdlib) once it is committed; until then cells get
-// yaegi's standard library only.
-var (
-	kernelSymbols interp.Exports = ystdlib.Symbols
-	kernelPreload []string
-)
 
 func runKernel(args []string) int {
 	fs := flag.NewFlagSet("tandem kernel", flag.ContinueOnError)
@@ -63,15 +55,25 @@ func runKernel(args []string) int {
 		lim.MaxStack = int(v)
 	}
 	cfg := host.Config{ConnectionFile: *connFile, Limits: lim, Version: kernelVersion()}
+	opts := kernel.Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, Dir: *dir}
+	if *stdio {
+		// Under kernel/supervisor, a cell stuck in compiled code is the
+		// supervisor's to handle (it restarts the process after its own
+		// grace period and says so): the session waits longer than that.
+		opts.StuckGrace = 10 * time.Second
+	}
 	err := host.Run(context.Background(), cfg, func() (jupyter.Backend, error) {
-		s, err := kernel.New(kernel.Options{Symbols: kernelSymbols, Preload: kernelPreload, Dir: *dir})
+		s, err := kernel.New(opts)
 		if err != nil {
 			return nil, fmt.Errorf("start session: %w", err)
 		}
 		return host.NewSessionBackend(s), nil
 	})
+	if errors.Is(err, jupyter.ErrUnusable) {
+		fmt.Fprintln(os.Stderr, "tandem kernel: a cell did not stop after an interrupt (it is stuck in compiled code); the kernel exits so that it can be restarted")
+		return host.ExitStuck
+	}
 	if err != nil {
-		// fd 2 is captured by now: the original stderr is the log.
 		fmt.Fprintln(os.Stderr, "tandem kernel:", err)
 		return 1
 	}

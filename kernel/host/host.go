@@ -26,8 +26,11 @@ const (
 	DefaultMaxMemory = 4 << 30
 )
 
-// ExitMemory is the exit status of a kernel stopped by the memory watchdog.
-const ExitMemory = 3
+// Exit statuses of a kernel process that stops itself.
+const (
+	ExitMemory = 3 // the memory watchdog stopped it
+	ExitStuck  = 4 // a cell stuck in compiled code made the session unusable
+)
 
 // Limits bound the kernel process.
 type Limits struct {
@@ -76,6 +79,9 @@ func ParseSize(s string) (int64, error) {
 	return v * mul, nil
 }
 
+// realStderr holds the *os.File of fd 2 after os.Stderr is redirected.
+var realStderr *os.File
+
 // process is the kernel process's redirected I/O.
 type process struct {
 	protoIn, protoOut *os.File // the original fd 0 and 1
@@ -118,6 +124,9 @@ func setup(lim Limits) (*process, error) {
 	if p.errout, err = newCapture("stderr", -1, p.stderr); err != nil {
 		return nil, err
 	}
+	// Keep the original *os.File of fd 2 reachable: once unreachable, its
+	// finalizer would close fd 2 and crash reports would go nowhere.
+	realStderr = os.Stderr
 	os.Stderr = p.errout.w
 	slog.SetDefault(slog.New(slog.NewTextHandler(p.stderr, nil)).WithGroup("kernel"))
 
@@ -191,7 +200,7 @@ func Run(ctx context.Context, cfg Config, newBackend func() (jupyter.Backend, er
 		return err
 	}
 	// What the caller prints after Run goes to the real stderr.
-	defer func() { os.Stderr = p.stderr }()
+	defer func() { os.Stderr = realStderr }()
 	log := slog.Default()
 	var tr jupyter.Transport
 	if cfg.ConnectionFile != "" {

@@ -36,6 +36,9 @@ func (b *SessionBackend) Execute(ctx context.Context, code string, out jupyter.O
 	}
 	if res.Err != nil {
 		r.Err = ExecError(res.Err)
+		// A stuck cell leaves the session unusable: the process ends so
+		// that it is restarted.
+		r.Unusable = res.Err.Kind == kernel.KindStuck
 	}
 	return r
 }

@@ -64,7 +64,16 @@ type ExecResult struct {
 	Data     map[string]any // MIME bundle of the final expression; nil if none
 	Metadata map[string]any
 	Err      *ExecError // nil on success
+	// Unusable means the backend cannot run anything any more (a cell is
+	// stuck in compiled code): Serve ends with ErrUnusable once this
+	// request is answered, so that the process exits and whoever started it
+	// restarts it.
+	Unusable bool
 }
+
+// ErrUnusable is returned by Serve after the Backend reported itself
+// unusable (ExecResult.Unusable).
+var ErrUnusable = errors.New("kernel backend unusable")
 
 // ExecError is a failed execution, as Jupyter shows it.
 type ExecError struct {
@@ -122,6 +131,7 @@ type Dispatcher struct {
 	wake     chan struct{}
 	count    int // last execution count
 	aborted  map[*Message]bool
+	unusable bool
 	done     chan struct{}
 	shutdown sync.Once
 }
@@ -147,8 +157,9 @@ func (d *Dispatcher) init() {
 }
 
 // Serve answers requests until a shutdown_request has been answered (it
-// returns nil), ctx ends (ctx.Err()) or the transport fails (its error; nil
-// for io.EOF). It does not close the transport.
+// returns nil), the backend reports itself unusable (ErrUnusable, once that
+// request is answered), ctx ends (ctx.Err()) or the transport fails (its
+// error; nil for io.EOF). It does not close the transport.
 func (d *Dispatcher) Serve(ctx context.Context) error {
 	d.init()
 	ctx, cancel := context.WithCancel(ctx)
@@ -202,6 +213,11 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 			err = nil
 		}
 	}
+	d.mu.Lock()
+	if d.unusable {
+		err = ErrUnusable
+	}
+	d.mu.Unlock()
 	cancel()
 	wg.Wait()
 	return err
@@ -295,11 +311,18 @@ func (d *Dispatcher) handle(ctx context.Context, m *Message) {
 			d.shutdown.Do(func() { close(d.done) })
 		}
 	}()
+	if t == "execute_request" {
+		if d.execute(ctx, m) {
+			d.mu.Lock()
+			d.unusable = true
+			d.mu.Unlock()
+			shutdown = true
+		}
+		return
+	}
 	switch t {
 	case "kernel_info_request":
 		d.reply(m, d.kernelInfo())
-	case "execute_request":
-		d.execute(ctx, m)
 	case "complete_request":
 		var c CompleteRequest
 		if err := m.DecodeContent(&c); err != nil {
@@ -396,7 +419,9 @@ func (d *Dispatcher) kernelInfo() KernelInfoReply {
 	}
 }
 
-func (d *Dispatcher) execute(ctx context.Context, m *Message) {
+// execute answers an execute_request; it reports whether the backend has
+// become unusable.
+func (d *Dispatcher) execute(ctx context.Context, m *Message) bool {
 	d.mu.Lock()
 	abort := d.aborted[m]
 	delete(d.aborted, m)
@@ -404,12 +429,12 @@ func (d *Dispatcher) execute(ctx context.Context, m *Message) {
 	d.mu.Unlock()
 	if abort {
 		d.reply(m, ExecuteReply{Status: "aborted", ExecutionCount: count})
-		return
+		return false
 	}
 	var req ExecuteRequest
 	if err := m.DecodeContent(&req); err != nil {
 		d.errorReply(m, "BadRequest", err.Error())
-		return
+		return false
 	}
 	storeHistory := req.StoreHistory == nil || *req.StoreHistory
 	if req.Silent {
@@ -444,12 +469,13 @@ func (d *Dispatcher) execute(ctx context.Context, m *Message) {
 		d.publish(m, "error", ErrorContent{Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: tb}, nil)
 		d.reply(m, ExecuteReply{Status: "error", ExecutionCount: count, UserExpressions: map[string]any{},
 			Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: tb})
-		if req.StopOnError == nil || *req.StopOnError {
+		if req.StopOnError == nil || *req.StopOnError || res.Unusable {
 			d.abortQueued()
 		}
-		return
+		return res.Unusable
 	}
 	d.reply(m, ExecuteReply{Status: "ok", ExecutionCount: count, UserExpressions: map[string]any{}, Payload: []any{}})
+	return res.Unusable
 }
 
 // abortQueued marks the execute requests queued behind a failed one: the

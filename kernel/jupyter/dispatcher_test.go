@@ -2,6 +2,7 @@ package jupyter
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"strings"
 	"sync/atomic"
@@ -346,5 +347,28 @@ func BenchmarkDispatcher_RoundTrip(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// A backend that reports itself unusable ends Serve with ErrUnusable once
+// the request is answered, and queued executes are aborted.
+func TestDispatcher_Unusable(t *testing.T) {
+	b := &fakeBackend{execute: func(ctx context.Context, code string, out Output) ExecResult {
+		time.Sleep(20 * time.Millisecond)
+		return ExecResult{Count: 1, Err: &ExecError{Name: "Stuck", Value: "stuck"}, Unusable: true}
+	}}
+	c, _, errc := startDispatcher(t, b)
+	req := c.send(Shell, "execute_request", ExecuteRequest{Code: "time.Sleep(time.Hour)"})
+	_, reply := c.collect(req)
+	if !strings.Contains(string(reply.Content), `"ename":"Stuck"`) {
+		t.Errorf("reply: %s", reply.Content)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrUnusable) {
+			t.Errorf("Serve: got: %v want: %v", err, ErrUnusable)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return")
 	}
 }

@@ -93,8 +93,12 @@ func TestReal_Crash(t *testing.T) {
 			}
 			if test.name == "os.Exit" && r.reply.Ename != "KernelDied" {
 				// Under yaegi's default symbols os.Exit panics instead of
-				// exiting: that is fine too, as long as the kernel lives.
+				// exiting: that is fine too, as long as the kernel and its
+				// state live on.
 				t.Logf("os.Exit did not exit: %s: %s", r.reply.Ename, r.reply.Evalue)
+				if r := c.wait(c.execute("kept"), 30*time.Second); r.data != "1" {
+					t.Errorf("state after os.Exit: %+v", r)
+				}
 			} else {
 				if r.reply.Ename != "KernelDied" || !strings.Contains(r.reply.Evalue, test.why) {
 					t.Errorf("reply: %s: %s: want KernelDied saying %q", r.reply.Ename, r.reply.Evalue, test.why)
