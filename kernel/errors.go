@@ -38,7 +38,7 @@ const (
 
 // posRe matches an encoded position in a yaegi message: "_.go:3000002:5"
 // or "3000002:5" (the line is Encode(cell, line)).
-var posRe = regexp.MustCompile(`(?:_\.go:)?(\d{7,}):(\d+)`)
+var posRe = regexp.MustCompile(`(?:_\.go:)?(\d{5,}):(\d+)`)
 
 // tracePos matches a line of yaegi's interpreted panic trace.
 var tracePos = regexp.MustCompile(`^(?:_\.go:)?\d+:\d+: panic: [\w.]+\(\.\.\.\)$`)

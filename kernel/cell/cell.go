@@ -34,7 +34,12 @@ const (
 )
 
 // lineMult separates the cell from the line in an encoded line number.
-const lineMult = 1_000_000
+// go/scanner rejects line numbers of 1<<30 and more, so cells are counted
+// up to 107,373 and lines up to 9,999.
+//
+// BUG(session): positions past line 9,999 of a cell, or in cells past
+// execution count 107,373, are reported wrongly.
+const lineMult = 10_000
 
 // Encode packs a cell's execution count and a 1-based line within it into
 // the line number of a line directive.
@@ -169,9 +174,11 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%d: %s", e.Line, e.Msg)
 }
 
+// The parsed views put the cell on a line of its own after the prefix, so
+// a comment on the cell's first line stays a doc comment.
 const (
-	declPrefix = "package p;"
-	stmtPrefix = "package p;func _(){"
+	declPrefix = "package p;\n"
+	stmtPrefix = "package p;func _(){\n"
 )
 
 // Split parses src and returns its segments with every rewrite applied. A
@@ -185,6 +192,7 @@ func Split(src string, opt Options) (c *Cell, err error) {
 	if err := s.rewrite(); err != nil {
 		return nil, err
 	}
+	s.clampEdits()
 	return s.segments(), nil
 }
 
@@ -336,16 +344,14 @@ func (s *splitter) parseErr(err error, prefix int) error {
 	if errors.As(err, &el) && len(el) > 0 {
 		e := el[0]
 		col := e.Pos.Column
-		if e.Pos.Line == 1 {
-			col -= prefix
-		}
+		e.Pos.Line-- // the prefix line
 		if e.Pos.Line > len(s.lines) {
 			// the closing brace of the statement wrapper: the end of the cell
 			l, c := s.lc(len(s.src))
 			return &Error{Line: l, Col: c, Msg: e.Msg}
 		}
-		if col < 1 {
-			col = 1
+		if col < 1 || e.Pos.Line < 1 {
+			return &Error{Line: 1, Col: 1, Msg: e.Msg}
 		}
 		return &Error{Line: e.Pos.Line, Col: col, Msg: e.Msg}
 	}
@@ -388,7 +394,8 @@ func (s *splitter) parse() error {
 		if _, ok := st.(*ast.EmptyStmt); ok {
 			continue
 		}
-		s.nodes = append(s.nodes, node{kind: Stmt, n: st, pos: int(st.Pos()) - sb, end: int(st.End()) - sb})
+		// a trailing label's empty statement ends in the wrapper
+		s.nodes = append(s.nodes, node{kind: Stmt, n: st, pos: int(st.Pos()) - sb, end: min(int(st.End())-sb, len(s.src))})
 	}
 	sort.SliceStable(s.nodes, func(i, j int) bool { return s.nodes[i].pos < s.nodes[j].pos })
 	if n := len(s.nodes); n > 0 {
@@ -410,6 +417,15 @@ func (s *splitter) off(p token.Pos) int {
 }
 
 func (s *splitter) add(pos, end int, text string) { s.addc(1, pos, end, text) }
+
+// clampEdits keeps edits inside the cell (nodes of the statement view may
+// end in its wrapper).
+func (s *splitter) clampEdits() {
+	for i := range s.edits {
+		s.edits[i].pos = min(s.edits[i].pos, len(s.src))
+		s.edits[i].end = min(s.edits[i].end, len(s.src))
+	}
+}
 
 func (s *splitter) addc(class, pos, end int, text string) {
 	s.edits = append(s.edits, edit{pos: pos, end: end, text: text, class: class, seq: len(s.edits)})
@@ -926,6 +942,8 @@ func (s *splitter) builtin(x *ast.CallExpr) {
 // render returns src[start:end] with the edits inside it applied, each
 // followed by a position comment for the original text after it.
 func (s *splitter) render(start, end int) string {
+	end = min(end, len(s.src))
+	start = min(start, end)
 	var es []edit
 	for _, e := range s.edits {
 		if e.pos >= start && e.end <= end {
