@@ -18,41 +18,43 @@ export CGO_ENABLED=0
 go test -c -o "$tmp/tensor.test" ./runtime/tensor >&2 || exit 1
 go test -c -o "$tmp/nn.test" ./runtime/nn >&2 || exit 1
 
+# Each figure is measured for Tandem and then at once for PyTorch, at one
+# thread count at a time, so that both sides of a ratio see the same load on
+# this shared host; rounds repeat the whole sequence.
+torch() { # WHAT THREADS: PyTorch's side, if installed
+	[ "$have_torch" = 1 ] || return 0
+	# OMP_WAIT_POLICY=PASSIVE: PyTorch's best setting on this shared 2-core host
+	# (the default spins and runs 3x slower at 2 threads, see the anchors).
+	OMP_WAIT_POLICY=PASSIVE $py bench/runtime_torch.py "$1" --threads "$2" $([ "$1" = mlp ] && echo --random)
+}
+
 for r in $(seq "$ROUNDS"); do
 	echo "== runtime round $r" >&2
-	"$tmp/tensor.test" -test.run '^$' -test.bench 'Gemm/' -test.benchtime "$BT" -test.cpu 1,2 |
-		awk '/^BenchmarkGemm/ {
-			name = $1; threads = 1
-			if (match(name, /-[0-9]+$/)) { threads = substr(name, RSTART + 1); name = substr(name, 1, RSTART - 1) }
-			for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") val = $i
-			sub(/^BenchmarkGemm\//, "", name)
-			if (name == "256x256x256") shape = "256x256x256"
-			else if (name == "1024x1024x1024") shape = "1024x1024x1024"
-			else if (name == "mlp_fwd_128x784x256") shape = "128x784x256 (MLP forward)"
-			else if (name == "mlp_dW_T_784x128x256") shape = "784x128x256 Aᵀ·B (MLP dW)"
-			else if (name == "mlp_dX_NT_128x256x784") shape = "128x256x784 A·Bᵀ (MLP dX)"
-			else next
-			printf "{\"group\":\"runtime\",\"figure\":\"SGEMM float32 %s, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"GFLOP/s\",\"better\":\"higher\"}\n", shape, threads, val
-		}'
 	"$tmp/tensor.test" -test.run '^$' -test.bench 'FMAPeak' -test.benchtime "$BT" -test.cpu 1 |
 		awk '/^BenchmarkFMAPeak\// { isa = ($1 ~ /AVX512/) ? "AVX-512" : "AVX2"
 			for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") v = $i
 			printf "{\"group\":\"runtime\",\"figure\":\"%s FMA peak, one core (the GEMM ceiling)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"GFLOP/s\",\"better\":\"higher\"}\n", isa, v }'
-	"$tmp/nn.test" -test.run '^$' -test.bench 'MLPStep' -test.benchtime "$BT" -test.cpu 1,2 |
-		awk '/^BenchmarkMLPStep/ { threads = 1; if (match($1, /-[0-9]+$/)) threads = substr($1, RSTART + 1)
-			for (i = 2; i < NF; i++) if ($(i+1) == "samples/s") v = $i
-			printf "{\"group\":\"runtime\",\"figure\":\"MLP 784-256-10 training, batch 128, SGD, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"samples/s\",\"better\":\"higher\"}\n", threads, v }'
-	"$tmp/nn.test" -test.run '^$' -test.bench 'LogRegEpoch' -test.benchtime "$BT" -test.cpu 1,2 |
-		awk '/^BenchmarkLogRegEpoch/ { threads = 1; if (match($1, /-[0-9]+$/)) threads = substr($1, RSTART + 1)
-			for (i = 2; i < NF; i++) if ($(i+1) == "µs/epoch") v = $i
-			printf "{\"group\":\"runtime\",\"figure\":\"softmax regression 4→3, 1,000 rows, full batch, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"µs/epoch\",\"better\":\"lower\"}\n", threads, v }'
-	if [ "$have_torch" = 1 ]; then
-		for t in 1 2; do
-			# OMP_WAIT_POLICY=PASSIVE: PyTorch's best setting on this shared 2-core host
-			# (the default spins and runs 3x slower at 2 threads, see the anchors).
-			OMP_WAIT_POLICY=PASSIVE $py bench/runtime_torch.py mlp --random --threads "$t"
-			OMP_WAIT_POLICY=PASSIVE $py bench/runtime_torch.py logreg --threads "$t"
-			OMP_WAIT_POLICY=PASSIVE $py bench/runtime_torch.py gemm --threads "$t"
-		done
-	fi
+	for t in 1 2; do
+		"$tmp/nn.test" -test.run '^$' -test.bench 'MLPStep' -test.benchtime "$BT" -test.cpu "$t" |
+			awk -v t="$t" '/^BenchmarkMLPStep/ { for (i = 2; i < NF; i++) if ($(i+1) == "samples/s") v = $i
+				printf "{\"group\":\"runtime\",\"figure\":\"MLP 784-256-10 training, batch 128, SGD, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"samples/s\",\"better\":\"higher\"}\n", t, v }'
+		torch mlp "$t"
+		"$tmp/nn.test" -test.run '^$' -test.bench 'LogRegEpoch' -test.benchtime "$BT" -test.cpu "$t" |
+			awk -v t="$t" '/^BenchmarkLogRegEpoch/ { for (i = 2; i < NF; i++) if ($(i+1) == "µs/epoch") v = $i
+				printf "{\"group\":\"runtime\",\"figure\":\"softmax regression 4→3, 1,000 rows, full batch, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"µs/epoch\",\"better\":\"lower\"}\n", t, v }'
+		torch logreg "$t"
+		"$tmp/tensor.test" -test.run '^$' -test.bench 'Gemm/' -test.benchtime "$BT" -test.cpu "$t" |
+			awk -v t="$t" '/^BenchmarkGemm/ {
+				name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkGemm\//, "", name)
+				for (i = 2; i < NF; i++) if ($(i+1) == "GFLOP/s") val = $i
+				if (name == "256x256x256") shape = "256x256x256"
+				else if (name == "1024x1024x1024") shape = "1024x1024x1024"
+				else if (name == "mlp_fwd_128x784x256") shape = "128x784x256 (MLP forward)"
+				else if (name == "mlp_dW_T_784x128x256") shape = "784x128x256 Aᵀ·B (MLP dW)"
+				else if (name == "mlp_dX_NT_128x256x784") shape = "128x256x784 A·Bᵀ (MLP dX)"
+				else next
+				printf "{\"group\":\"runtime\",\"figure\":\"SGEMM float32 %s, %d thread(s)\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"GFLOP/s\",\"better\":\"higher\"}\n", shape, t, val
+			}'
+		torch gemm "$t"
+	done
 done
