@@ -412,14 +412,28 @@ func evalAwait[T any](p *page, js string) T {
 	return v
 }
 
-// waitFor polls a JavaScript predicate until it is truthy.
+// waitFor polls a JavaScript predicate until it is truthy. A navigation
+// during the wait (the predicate's page went away) restarts the poll.
 func (p *page) waitFor(js string, timeout time.Duration) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, timeout+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
-	if err != nil {
-		p.t.Fatalf("waiting for %s: %v", js, err)
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			left = time.Millisecond
+		}
+		ctx, cancel := context.WithTimeout(p.ctx, left+5*time.Second)
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(left)))
+		cancel()
+		if err == nil {
+			return
+		}
+		msg := err.Error()
+		navigated := strings.Contains(msg, "navigated") || strings.Contains(msg, "context was destroyed") || strings.Contains(msg, "Cannot find context")
+		if !navigated || time.Now().After(deadline) {
+			p.t.Fatalf("waiting for %s: %v", js, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
