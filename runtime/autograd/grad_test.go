@@ -145,6 +145,12 @@ func TestGradients(t *testing.T) {
 			return BCE(v[0], tensor.New([]float32{0, 1, 1, 0.5}, 4))
 		}},
 		{"BCEWithLogits", ts(sh(4)), func(v []*Var) *Var { return BCEWithLogits(v[0], tensor.New([]float32{0, 1, 1, 0}, 4)) }},
+		{"Abs", ts(sh(2, 3)), func(v []*Var) *Var { return Abs(v[0]) }},
+		// Values are at least 0.2 from zero but a and b may be close to each
+		// other: shift b by 3 so every comparison is decided far from a tie.
+		{"Maximum", ts(sh(2, 3), sh(3)), func(v []*Var) *Var { return Maximum(v[0], AddScalar(v[1], 3)) }},
+		{"MaximumMixed", []*tensor.Tensor{tensor.New([]float32{1, -1, 2, -2}, 4), tensor.New([]float32{0, 0, 0, 0}, 4)}, func(v []*Var) *Var { return Maximum(v[0], v[1]) }},
+		{"Minimum", []*tensor.Tensor{tensor.New([]float32{1, -1, 2, -2}, 2, 2), tensor.New([]float32{0, 0.5}, 2)}, func(v []*Var) *Var { return Minimum(v[0], v[1]) }},
 		{"Composite", ts(sh(4, 3), sh(3, 3), sh(3)), func(v []*Var) *Var {
 			h := Tanh(Linear(v[0], v[1], v[2]))
 			return Mean(Mul(h, Sigmoid(h)))

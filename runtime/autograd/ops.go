@@ -322,3 +322,41 @@ func linearBack(g *tensor.Tensor, x, w, b *Var) {
 		tensor.Gemm(false, true, 1, g, w.Value, 1, x.Grad)
 	}
 }
+
+// Abs returns |a|; its derivative at 0 is taken as 0, like PyTorch.
+func Abs(a *Var) *Var {
+	return unaryGrad(a, tensor.Abs(a.Value), func(x, y float32) float32 {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	})
+}
+
+// Maximum returns max(a, b) elementwise with broadcasting; the gradient
+// goes to a where a ≥ b and to b elsewhere.
+func Maximum(a, b *Var) *Var {
+	return pick(tensor.Ge(a.Value, b.Value), tensor.Maximum(a.Value, b.Value), a, b)
+}
+
+// Minimum returns min(a, b) elementwise with broadcasting; the gradient
+// goes to a where a ≤ b and to b elsewhere.
+func Minimum(a, b *Var) *Var {
+	return pick(tensor.Le(a.Value, b.Value), tensor.Minimum(a.Value, b.Value), a, b)
+}
+
+// pick builds an op whose output comes from a where mask is 1, else b.
+func pick(mask, out *tensor.Tensor, a, b *Var) *Var {
+	return Func(out, vars(a, b), func(o *Var) {
+		ga := tensor.Mul(o.Grad, mask)
+		if a.RequiresGrad {
+			a.Grad.AddReduced(ga)
+		}
+		if b.RequiresGrad {
+			b.Grad.AddReduced(tensor.Sub(o.Grad, ga))
+		}
+	})
+}
