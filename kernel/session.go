@@ -173,6 +173,7 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s.in = in
+	s.installDisplay()
 	return s, nil
 }
 
@@ -714,6 +715,9 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 	}
 	m := s.rendered
 	if v := s.global("__tv"); v.IsValid() {
+		if shownAlready(v) {
+			return nil, nil
+		}
 		renderCompiled(v, m)
 	}
 	if len(m) == 0 {

@@ -25,6 +25,7 @@ type streams struct {
 	closed  bool
 
 	flushMu sync.Mutex // serialises calls into the sink
+	syncMu  sync.Mutex // one sync at a time
 
 	outR, outW *os.File // fmt.Print*, println, os.Stdout of cells
 	errR, errW *os.File // os.Stderr of cells
@@ -167,7 +168,23 @@ func (s *streams) begin(sink Sink) {
 // end waits until everything the cell wrote to the pipes was read (up to
 // a second), adds the truncation notice and flushes.
 func (s *streams) end() {
-	deadline := time.After(time.Second)
+	s.sync(time.Second)
+	s.mu.Lock()
+	if s.dropped > 0 {
+		s.pending = append(s.pending, chunk{"stderr", []byte(fmt.Sprintf(
+			"\n[output truncated: the cell wrote more than %s; %s were dropped]\n", size(int64(s.limit)), size(s.dropped)))})
+		s.dropped = 0
+	}
+	s.mu.Unlock()
+	s.flush()
+}
+
+// sync waits (up to timeout) until what was written to the pipes so far
+// has been read and queued.
+func (s *streams) sync(timeout time.Duration) {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	deadline := time.After(timeout)
 	want := 0
 	for _, w := range []*os.File{s.outW, s.errW} {
 		if _, err := w.Write(s.marker); err == nil {
@@ -191,14 +208,6 @@ wait:
 		}
 		break
 	}
-	s.mu.Lock()
-	if s.dropped > 0 {
-		s.pending = append(s.pending, chunk{"stderr", []byte(fmt.Sprintf(
-			"\n[output truncated: the cell wrote more than %s; %s were dropped]\n", size(int64(s.limit)), size(s.dropped)))})
-		s.dropped = 0
-	}
-	s.mu.Unlock()
-	s.flush()
 }
 
 func size(n int64) string {
