@@ -160,3 +160,50 @@ func TestCompletionAndDocs(t *testing.T) {
 	p.escape()
 	p.waitFor(`!document.querySelector(".cm-inspect")`, 5*time.Second)
 }
+
+// Run all: later cells are marked queued while the first runs; each shows
+// its elapsed time after. Alt+Enter runs and inserts a cell below.
+func TestRunAllQueuedAndElapsed(t *testing.T) {
+	p := newPage(t)
+	sleep := "import \"time\"\ntime.Sleep(400 * time.Millisecond)\n"
+	name := writeNotebook(t, "runall.ipynb", cell{Source: sleep + "1"}, cell{Source: sleep + "2"}, cell{Source: sleep + "3"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.do(chromedp.Click(chromedp.CSS(`button[aria-label="Run all cells"]`)))
+	p.waitFor(`document.querySelector(".cells > .cell:nth-child(1)").classList.contains("running") && document.querySelector(".cells > .cell:nth-child(3)").classList.contains("queued")`, 10*time.Second)
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(3) .cell-footer").textContent`); got != "queued" {
+		t.Errorf("queued cell footer: %q", got)
+	}
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(3) .cell-prompt").textContent`); got != "[*]" {
+		t.Errorf("queued cell prompt: %q", got)
+	}
+	p.waitIdle(30 * time.Second)
+	for i := 0; i < 3; i++ {
+		footer := eval[string](p, `document.querySelector(".cells > .cell:nth-child(`+string(rune('1'+i))+`) .cell-footer").textContent`)
+		if !strings.HasPrefix(footer, "ran in ") {
+			t.Errorf("cell %d footer: %q", i+1, footer)
+		}
+		p.waitOutput(i, string(rune('1'+i)), 5*time.Second)
+	}
+	p.focusEditor(2)
+	p.enter(chromedp.ModifierAlt)
+	p.waitFor(`window.tandem.page.nb.cells.length === 4 && window.tandem.page.current === 3 && window.tandem.page.mode === "edit"`, 5*time.Second)
+}
+
+// A cell that kills its kernel process: the page says the state was lost
+// and the notebook keeps working on the restarted kernel.
+func TestKernelCrashIsReported(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "crash.ipynb", cell{Source: "import \"time\"\ngo func() { panic(\"boom in a goroutine\") }()\ntime.Sleep(time.Second)"}, cell{Source: "40 + 2"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .error-output") || !!document.querySelector(".notice.warn")`, 30*time.Second)
+	out, notices := p.outputText(0), eval[string](p, `document.querySelector(".notices").innerText`)
+	if !strings.Contains(out+notices, "lost") {
+		t.Errorf("the page does not say the kernel's state was lost: output %q, notices %q", out, notices)
+	}
+	p.waitKernel()
+	p.runCell(1)
+	p.waitOutput(1, "42", 30*time.Second)
+}

@@ -146,7 +146,12 @@ function renderError(o: Extract<Output, { output_type: "error" }>, ctx: RenderCo
   head.append(name);
   if (o.evalue) head.append(document.createTextNode(": " + stripAnsi(o.evalue)));
   d.append(head);
-  const tb = o.traceback.filter((l) => stripAnsi(l).trim() !== stripAnsi(`${o.ename}: ${o.evalue}`).trim());
+  const head1 = stripAnsi(`${o.ename}: ${o.evalue}`).trim();
+  const head2 = stripAnsi(o.evalue).trim();
+  const tb = o.traceback.filter((l) => {
+    const s = stripAnsi(l).trim();
+    return s !== head1 && s !== head2;
+  });
   if (tb.length) {
     const pre = el("pre", "traceback");
     for (const line of tb) {
