@@ -145,7 +145,7 @@ func serve(cfg serveConfig) error {
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second,
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(log.WithGroup("http").Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -153,6 +153,9 @@ func serve(cfg serveConfig) error {
 	url := pageURL(ln.Addr().(*net.TCPAddr), token)
 	fmt.Printf("Tandem is serving the notebooks in %s\n", abs)
 	fmt.Printf("Open this URL in a browser (it carries the access token; keep it private):\n\n    %s\n\n", url)
+	if a := ln.Addr().(*net.TCPAddr); !a.IP.IsLoopback() {
+		fmt.Printf("Warning: listening on %s, not loopback: anyone who can reach this machine and has the token can run code as you.\n", a.IP)
+	}
 	fmt.Println("Press Ctrl+C to stop the server and its kernels.")
 	if cfg.open {
 		if err := openBrowser(url); err != nil {

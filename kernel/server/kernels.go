@@ -158,6 +158,16 @@ func (m *manager) start(ctx context.Context, dir string) (*kernelEntry, error) {
 		m.mu.Unlock()
 		return nil, fmt.Errorf("start kernel: %w", err)
 	}
+	m.mu.Lock()
+	gone := m.kernels[e.id] != e
+	m.mu.Unlock()
+	if gone {
+		// Shut down (or the server closed) while it started.
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = e.k.Shutdown(sctx)
+		return nil, errors.New("start kernel: shut down while starting")
+	}
 	m.s.log.Info("kernel started", slog.String("kernel", e.id), slog.String("dir", dir))
 	return e, nil
 }

@@ -579,3 +579,38 @@ func TestChannels_ClientQuirks(t *testing.T) {
 		t.Errorf("kernel got %+v", got)
 	}
 }
+
+// TestKernels_DeleteWhileStarting: a kernel shut down while its process
+// starts is stopped, not leaked.
+func TestKernels_DeleteWhileStarting(t *testing.T) {
+	release := make(chan struct{})
+	var started *fakeKernel
+	h := newHarness(t, func(o *Options) {
+		o.StartKernel = func(ctx context.Context, cfg KernelConfig) (Kernel, error) {
+			<-release
+			started = &fakeKernel{cfg: cfg}
+			return started, nil
+		}
+	})
+	done := make(chan response)
+	go func() { done <- h.do("POST", "/api/kernels", nil) }()
+	var id string
+	for id == "" {
+		h.s.kernels.mu.Lock()
+		for k := range h.s.kernels.kernels {
+			id = k
+		}
+		h.s.kernels.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	if r := h.do("DELETE", "/api/kernels/"+id, nil); r.Code != 204 {
+		t.Errorf("delete while starting: %d", r.Code)
+	}
+	close(release)
+	if r := <-done; r.Code != 500 {
+		t.Errorf("start: %d %s", r.Code, r.Body)
+	}
+	if started.shutdowns.Load() != 1 || h.s.kernels.count() != 0 {
+		t.Errorf("kernel leaked: shutdowns %d, running %d", started.shutdowns.Load(), h.s.kernels.count())
+	}
+}
