@@ -23,6 +23,7 @@ type Conv2D struct {
 	InChannels, OutChannels, Kernel int
 	Stride, Padding                 int
 	W, B                            *autograd.Var
+	node                            *convNode
 }
 
 // NewConv2D returns a convolution with a kernel×kernel window, initialised
@@ -62,36 +63,64 @@ func (c *Conv2D) Forward(x *autograd.Var) *autograd.Var {
 	if oh <= 0 || ow <= 0 {
 		panicf("%v: input %v is smaller than the kernel", c, s)
 	}
-	k, ckk, pix := c.Kernel, c.InChannels*c.Kernel*c.Kernel, oh*ow
-	cols := tensor.Zeros(n*pix, ckk)
-	im2col(x.Value.Data(), cols.Data(), n, c.InChannels, h, w, k, c.Stride, c.Padding, oh, ow)
-	y2 := tensor.Zeros(n*pix, c.OutChannels)
-	tensor.Gemm(false, true, 1, cols, c.W.Value, 0, y2)
-	if c.B != nil {
-		y2.AddBias(y2, c.B.Value)
+	nd := c.node
+	if nd == nil || nd.n != n || nd.h != h || nd.w != w || !reusable(nd.out, n, c.OutChannels, oh, ow) {
+		pix, ckk := oh*ow, c.InChannels*c.Kernel*c.Kernel
+		nd = &convNode{
+			out: autograd.Const(tensor.Zeros(n, c.OutChannels, oh, ow)),
+			n:   n, h: h, w: w, oh: oh, ow: ow,
+			cols: tensor.Zeros(n*pix, ckk),
+			y2:   tensor.Zeros(n*pix, c.OutChannels),
+		}
+		nd.back = nd.backward
+		c.node = nd
 	}
-	out := tensor.Zeros(n, c.OutChannels, oh, ow)
-	toNCHW(out.Data(), y2.Data(), n, c.OutChannels, pix)
-	ps := []*autograd.Var{x, c.W}
+	nd.x, nd.wt, nd.b = x, c.W, c.B
+	nd.k, nd.stride, nd.pad, nd.inC, nd.outC = c.Kernel, c.Stride, c.Padding, c.InChannels, c.OutChannels
+	im2col(x.Value.Data(), nd.cols.Data(), n, c.InChannels, h, w, c.Kernel, c.Stride, c.Padding, oh, ow)
+	tensor.Gemm(false, true, 1, nd.cols, c.W.Value, 0, nd.y2)
+	if c.B != nil {
+		nd.y2.AddBias(nd.y2, c.B.Value)
+	}
+	toNCHW(nd.out.Value.Data(), nd.y2.Data(), n, c.OutChannels, oh*ow)
+	ps := append(nd.ps[:0], x, c.W)
 	if c.B != nil {
 		ps = append(ps, c.B)
 	}
-	wv, bv := c.W, c.B
-	return autograd.Func(out, ps, func(o *autograd.Var) {
-		g2 := tensor.Zeros(n*pix, c.OutChannels)
-		fromNCHW(g2.Data(), o.Grad.Data(), n, c.OutChannels, pix)
-		if wv.RequiresGrad {
-			tensor.Gemm(true, false, 1, g2, cols, 1, wv.Grad)
+	nd.out.Link(ps, nd.back)
+	return nd.out
+}
+
+// convNode is one Conv2D result with its buffers, reused batch after batch
+// once a Backward pass has consumed it (see the package documentation).
+type convNode struct {
+	out, x, wt, b             *autograd.Var
+	n, h, w, oh, ow           int
+	k, stride, pad, inC, outC int
+	cols, y2, g2, dcols       *tensor.Tensor
+	ps                        [3]*autograd.Var
+	back                      func(*autograd.Var)
+}
+
+func (nd *convNode) backward(o *autograd.Var) {
+	pix, ckk := nd.oh*nd.ow, nd.inC*nd.k*nd.k
+	if nd.g2 == nil {
+		nd.g2 = tensor.Zeros(nd.n*pix, nd.outC)
+	}
+	fromNCHW(nd.g2.Data(), o.Grad.Data(), nd.n, nd.outC, pix)
+	if nd.wt.RequiresGrad {
+		tensor.Gemm(true, false, 1, nd.g2, nd.cols, 1, nd.wt.Grad)
+	}
+	if nd.b != nil && nd.b.RequiresGrad {
+		nd.b.Grad.AddColSums(nd.g2)
+	}
+	if nd.x.RequiresGrad {
+		if nd.dcols == nil {
+			nd.dcols = tensor.Zeros(nd.n*pix, ckk)
 		}
-		if bv != nil && bv.RequiresGrad {
-			bv.Grad.AddColSums(g2)
-		}
-		if x.RequiresGrad {
-			dcols := tensor.Zeros(n*pix, ckk)
-			tensor.Gemm(false, false, 1, g2, wv.Value, 0, dcols)
-			col2im(dcols.Data(), x.Grad.Data(), n, c.InChannels, h, w, k, c.Stride, c.Padding, oh, ow)
-		}
-	})
+		tensor.Gemm(false, false, 1, nd.g2, nd.wt.Value, 0, nd.dcols)
+		col2im(nd.dcols.Data(), nd.x.Grad.Data(), nd.n, nd.inC, nd.h, nd.w, nd.k, nd.stride, nd.pad, nd.oh, nd.ow)
+	}
 }
 
 // im2col writes one row per output position (sample, oy, ox) holding the
@@ -186,7 +215,7 @@ func (c *Conv2D) String() string {
 // Clone returns a deep copy.
 func (c *Conv2D) Clone() Module {
 	d := *c
-	d.W, d.B = cloneVar(c.W), cloneVar(c.B)
+	d.W, d.B, d.node = cloneVar(c.W), cloneVar(c.B), nil
 	return &d
 }
 
@@ -194,6 +223,7 @@ func (c *Conv2D) Clone() Module {
 // over inputs of shape [n, c, h, w] (no padding; partial windows dropped).
 type MaxPool2D struct {
 	Kernel, Stride int
+	node           *poolNode
 }
 
 // NewMaxPool2D returns a max-pooling layer; stride 0 means stride = kernel.
@@ -215,9 +245,14 @@ func (m *MaxPool2D) Forward(x *autograd.Var) *autograd.Var {
 	}
 	n, ch, h, w := s[0], s[1], s[2], s[3]
 	oh, ow := (h-m.Kernel)/m.Stride+1, (w-m.Kernel)/m.Stride+1
-	out := tensor.Zeros(n, ch, oh, ow)
-	arg := make([]int32, out.Len())
-	xs, ys := x.Value.Data(), out.Data()
+	nd := m.node
+	if nd == nil || !reusable(nd.out, n, ch, oh, ow) {
+		nd = &poolNode{out: autograd.Const(tensor.Zeros(n, ch, oh, ow)), arg: make([]int32, n*ch*oh*ow)}
+		nd.back = nd.backward
+		m.node = nd
+	}
+	nd.x = x
+	xs, ys, arg := x.Value.Data(), nd.out.Value.Data(), nd.arg
 	for p := 0; p < n*ch; p++ {
 		img := xs[p*h*w : (p+1)*h*w]
 		for oy := 0; oy < oh; oy++ {
@@ -237,12 +272,23 @@ func (m *MaxPool2D) Forward(x *autograd.Var) *autograd.Var {
 			}
 		}
 	}
-	return autograd.Func(out, []*autograd.Var{x}, func(o *autograd.Var) {
-		g, xg := o.Grad.Data(), x.Grad.Data()
-		for i, a := range arg {
-			xg[a] += g[i]
-		}
-	})
+	nd.out.Link(append(nd.ps[:0], x), nd.back)
+	return nd.out
+}
+
+// poolNode is one MaxPool2D result: the output and where each maximum was.
+type poolNode struct {
+	out, x *autograd.Var
+	arg    []int32
+	ps     [1]*autograd.Var
+	back   func(*autograd.Var)
+}
+
+func (nd *poolNode) backward(o *autograd.Var) {
+	g, xg := o.Grad.Data(), nd.x.Grad.Data()
+	for i, a := range nd.arg {
+		xg[a] += g[i]
+	}
 }
 
 // Parameters returns nil.
@@ -254,7 +300,7 @@ func (m *MaxPool2D) String() string {
 }
 
 // Clone returns a copy.
-func (m *MaxPool2D) Clone() Module { c := *m; return &c }
+func (m *MaxPool2D) Clone() Module { return &MaxPool2D{Kernel: m.Kernel, Stride: m.Stride} }
 
 // BatchNorm normalises each feature (axis 1) over the batch and any
 // spatial axes (Ioffe & Szegedy, "Batch Normalization", ICML 2015), then

@@ -302,13 +302,43 @@ func (s *Softmax) String() string { return "Softmax(axis=-1)" }
 func (s *Softmax) Clone() Module { return &Softmax{} }
 
 // Flatten reshapes [n, …] into [n, rest], e.g. after convolutions.
-type Flatten struct{}
+type Flatten struct{ node *flatNode }
+
+// flatNode is a Flatten result: a view of its input's storage, reused while
+// the input tensor is the same (a layer's reused output).
+type flatNode struct {
+	out, x *autograd.Var
+	src    *tensor.Tensor
+	ps     [1]*autograd.Var
+	back   func(*autograd.Var)
+}
+
+func (nd *flatNode) backward(o *autograd.Var) {
+	g, xg := o.Grad.Data(), nd.x.Grad.Data()
+	for i, v := range g {
+		xg[i] += v
+	}
+}
 
 // NewFlatten returns a Flatten layer.
 func NewFlatten() *Flatten { return &Flatten{} }
 
 // Forward returns x reshaped to [n, rest].
-func (f *Flatten) Forward(x *autograd.Var) *autograd.Var { return autograd.Flatten(x) }
+func (f *Flatten) Forward(x *autograd.Var) *autograd.Var {
+	s := x.Value.Shape()
+	if len(s) == 0 {
+		panicf("Flatten: scalar input")
+	}
+	nd := f.node
+	if nd == nil || nd.src != x.Value || !reusable(nd.out, s[0], x.Value.Len()/max(s[0], 1)) {
+		nd = &flatNode{out: autograd.Const(x.Value.Reshape(s[0], -1)), src: x.Value}
+		nd.back = nd.backward
+		f.node = nd
+	}
+	nd.x = x
+	nd.out.Link(append(nd.ps[:0], x), nd.back)
+	return nd.out
+}
 
 // Parameters returns nil.
 func (f *Flatten) Parameters() []*autograd.Var { return nil }

@@ -366,6 +366,15 @@ func TestCNN_LearnsBars(t *testing.T) {
 			correct++
 		}
 	}
+	allocs := testing.AllocsPerRun(10, func() {
+		for _, p := range params {
+			p.ZeroGrad()
+		}
+		CrossEntropy(cnn.Forward(xv), y).Backward()
+	})
+	if allocs > 0 {
+		t.Errorf("steady-state CNN step allocates %v times, want 0", allocs)
+	}
 	if correct < n || loss > 0.1 {
 		t.Errorf("CNN on bars: %d/%d correct, loss %v", correct, n, loss)
 	}
