@@ -315,6 +315,7 @@ type BatchNorm struct {
 	RunningMean   *tensor.Tensor
 	RunningVar    *tensor.Tensor
 	training      bool
+	node          *bnNode
 }
 
 // NewBatchNorm returns a batch-norm layer in training mode with PyTorch's
@@ -345,9 +346,16 @@ func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
 	}
 	n, C := s[0], s[1]
 	m := n * inner
-	xs := x.Value.Data()
-	mean := make([]float32, C)
-	invstd := make([]float32, C)
+	nd := b.node
+	if nd == nil || len(nd.mean) != C || !reusable(nd.out, s...) {
+		nd = &bnNode{out: autograd.Const(tensor.Zeros(s...)), xhat: make([]float32, x.Value.Len()),
+			mean: make([]float32, C), invstd: make([]float32, C)}
+		nd.back = nd.backward
+		b.node = nd
+	}
+	nd.x, nd.gamma, nd.beta, nd.training = x, b.Gamma, b.Beta, b.training
+	nd.n, nd.C, nd.inner = n, C, inner
+	xs, mean, invstd := x.Value.Data(), nd.mean, nd.invstd
 	at := func(o, c, i int) int { return (o*C+c)*inner + i }
 	if b.training {
 		if m < 2 {
@@ -376,9 +384,7 @@ func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
 			invstd[c] = float32(1 / math.Sqrt(float64(b.RunningVar.Data()[c]+b.Eps)))
 		}
 	}
-	xhat := tensor.Zeros(s...)
-	out := tensor.Zeros(s...)
-	xh, ys, gm, bt := xhat.Data(), out.Data(), b.Gamma.Value.Data(), b.Beta.Value.Data()
+	xh, ys, gm, bt := nd.xhat, nd.out.Value.Data(), b.Gamma.Value.Data(), b.Beta.Value.Data()
 	for o := 0; o < n; o++ {
 		for c := 0; c < C; c++ {
 			for i := 0; i < inner; i++ {
@@ -388,49 +394,63 @@ func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
 			}
 		}
 	}
-	training := b.training
-	gamma, beta := b.Gamma, b.Beta
-	return autograd.Func(out, []*autograd.Var{x, gamma, beta}, func(ov *autograd.Var) {
-		g := ov.Grad.Data()
-		for c := 0; c < C; c++ {
-			var sg, sgx float64
-			for o := 0; o < n; o++ {
-				for i := 0; i < inner; i++ {
-					j := at(o, c, i)
-					sg += float64(g[j])
-					sgx += float64(g[j] * xh[j])
-				}
-			}
-			if gamma.RequiresGrad {
-				gamma.Grad.Data()[c] += float32(sgx)
-			}
-			if beta.RequiresGrad {
-				beta.Grad.Data()[c] += float32(sg)
-			}
-			if !x.RequiresGrad {
-				continue
-			}
-			xg := x.Grad.Data()
-			k := gm[c] * invstd[c]
-			if !training {
-				for o := 0; o < n; o++ {
-					for i := 0; i < inner; i++ {
-						j := at(o, c, i)
-						xg[j] += k * g[j]
-					}
-				}
-				continue
-			}
-			// dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
-			mg, mgx := float32(sg/float64(m)), float32(sgx/float64(m))
-			for o := 0; o < n; o++ {
-				for i := 0; i < inner; i++ {
-					j := at(o, c, i)
-					xg[j] += k * (g[j] - mg - xh[j]*mgx)
-				}
+	nd.out.Link(append(nd.ps[:0], x, b.Gamma, b.Beta), nd.back)
+	return nd.out
+}
+
+// bnNode is one BatchNorm result with the statistics its gradient needs.
+type bnNode struct {
+	out, x, gamma, beta *autograd.Var
+	xhat, mean, invstd  []float32
+	n, C, inner         int
+	training            bool
+	ps                  [3]*autograd.Var
+	back                func(*autograd.Var)
+}
+
+func (nd *bnNode) backward(ov *autograd.Var) {
+	n, C, inner := nd.n, nd.C, nd.inner
+	m := n * inner
+	at := func(o, c, i int) int { return (o*C+c)*inner + i }
+	g, xh, gm := ov.Grad.Data(), nd.xhat, nd.gamma.Value.Data()
+	for c := 0; c < C; c++ {
+		var sg, sgx float64
+		for o := 0; o < n; o++ {
+			for i := 0; i < inner; i++ {
+				j := at(o, c, i)
+				sg += float64(g[j])
+				sgx += float64(g[j] * xh[j])
 			}
 		}
-	})
+		if nd.gamma.RequiresGrad {
+			nd.gamma.Grad.Data()[c] += float32(sgx)
+		}
+		if nd.beta.RequiresGrad {
+			nd.beta.Grad.Data()[c] += float32(sg)
+		}
+		if !nd.x.RequiresGrad {
+			continue
+		}
+		xg := nd.x.Grad.Data()
+		k := gm[c] * nd.invstd[c]
+		if !nd.training {
+			for o := 0; o < n; o++ {
+				for i := 0; i < inner; i++ {
+					j := at(o, c, i)
+					xg[j] += k * g[j]
+				}
+			}
+			continue
+		}
+		// dx = γ/σ · (g − mean(g) − x̂·mean(g·x̂))
+		mg, mgx := float32(sg/float64(m)), float32(sgx/float64(m))
+		for o := 0; o < n; o++ {
+			for i := 0; i < inner; i++ {
+				j := at(o, c, i)
+				xg[j] += k * (g[j] - mg - xh[j]*mgx)
+			}
+		}
+	}
 }
 
 // Parameters returns [Gamma, Beta].
@@ -442,6 +462,7 @@ func (b *BatchNorm) String() string { return fmt.Sprintf("BatchNorm(%d)", b.Feat
 // Clone returns a deep copy, running statistics included.
 func (b *BatchNorm) Clone() Module {
 	c := *b
+	c.node = nil
 	c.Gamma, c.Beta = cloneVar(b.Gamma), cloneVar(b.Beta)
 	c.RunningMean, c.RunningVar = b.RunningMean.Clone(), b.RunningVar.Clone()
 	return &c
