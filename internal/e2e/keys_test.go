@@ -76,3 +76,38 @@ func TestKeyboardShortcuts(t *testing.T) {
 	p.enter()
 	p.waitFor(`document.activeElement.classList.contains("cm-content") && window.tandem.page.mode === "edit"`, 2*time.Second)
 }
+
+// Shift+M merges with the cell below; Ctrl+Shift+- splits at the cursor.
+func TestSplitAndMerge(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "split.ipynb", cell{Source: "a := 1"}, cell{Source: "b := 2"}, cell{Source: "c := 3"})
+	p.openNotebook(name)
+	sources := func() []string { return eval[[]string](p, `window.tandem.page.nb.cells.map(c => c.source)`) }
+	p.focusEditor(0)
+	p.escape()
+	p.press("M", 77, chromedp.ModifierShift)
+	if got := sources(); !reflect.DeepEqual(got, []string{"a := 1\nb := 2", "c := 3"}) {
+		t.Fatalf("Shift+M: %q", got)
+	}
+	p.focusEditor(0)
+	p.do(chromedpEval(`(() => { const v = window.tandem.page.views[0].editor; v.dispatch({ selection: { anchor: 7 } }); })()`))
+	p.press("_", 189, chromedp.ModifierCtrl, chromedp.ModifierShift)
+	if got := sources(); !reflect.DeepEqual(got, []string{"a := 1", "b := 2", "c := 3"}) {
+		t.Fatalf("Ctrl+Shift+-: %q", got)
+	}
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(2) .cm-content").innerText`); got != "b := 2" {
+		t.Errorf("the split-off cell shows %q", got)
+	}
+}
+
+// Edits are saved by themselves a few seconds after typing stops.
+func TestAutosave(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "autosave.ipynb", cell{Source: "v := 1"})
+	p.openNotebook(name)
+	p.typeInto(0, "2")
+	p.waitFor(`document.querySelector(".dirty-mark").hidden`, 20*time.Second)
+	if got := joinSource(readNotebook(t, name)["cells"].([]any)[0].(map[string]any)["source"]); got != "v := 12" {
+		t.Fatalf("autosaved source: %q", got)
+	}
+}

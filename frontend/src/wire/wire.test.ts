@@ -33,7 +33,9 @@ test("decodeMessage rejects frames that are not messages", () => {
 test("decodeMessage reads the shared message corpus", () => {
   const dir = path.resolve("..", "kernel", "jupyter", "testdata", "messages");
   if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+  assert.ok(files.length > 0, `no messages in ${dir}`);
+  for (const f of files) {
     const raw = JSON.parse(readFileSync(path.join(dir, f), "utf8"));
     if (!raw.channel) raw.channel = "shell";
     const m = decodeMessage(JSON.stringify(raw));
