@@ -70,11 +70,13 @@ func (s *Session) Complete(code string, pos int) Completion {
 	}
 	prefix := code[start:pos]
 	c := Completion{CursorStart: start, CursorEnd: pos, Matches: []string{}}
+	r, unlock := s.reader()
+	defer unlock()
 	var cands []string
 	if qs >= 0 && qs < qe {
-		cands = s.members(code[qs:qe])
+		cands = r.members(code[qs:qe])
 	} else {
-		cands = s.names()
+		cands = r.names()
 	}
 	seen := map[string]bool{}
 	for _, n := range cands {
@@ -89,8 +91,6 @@ func (s *Session) Complete(code string, pos int) Completion {
 
 // names lists the top-level names a cell can use.
 func (s *Session) names() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var l []string
 	for n := range s.vars {
 		l = append(l, n)
@@ -128,8 +128,6 @@ func (s *Session) pkgNames() map[string]string {
 
 // members lists what may follow "x.".
 func (s *Session) members(x string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if p, ok := s.pkgNames()[x]; ok {
 		if _, isVar := s.vars[x]; !isVar {
 			var l []string
@@ -167,9 +165,7 @@ func (s *Session) members(x string) []string {
 	}
 	if t.Kind() == reflect.Struct {
 		for i := 0; i < t.NumField(); i++ {
-			if f := t.Field(i); !strings.HasPrefix(f.Name, "X") || f.IsExported() {
-				l = append(l, f.Name)
-			}
+			l = append(l, t.Field(i).Name)
 		}
 	}
 	return l
@@ -197,8 +193,8 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 	if name == "" {
 		return Inspection{}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s, unlock := s.reader()
+	defer unlock()
 	if qs >= 0 && qs < qe {
 		x := code[qs:qe]
 		if p, ok := s.pkgNames()[x]; ok {
@@ -238,6 +234,10 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 			}
 			return Inspection{Found: true, Text: fmt.Sprintf("var %s %s (cell %d)\n\n%s", name, t, vi.cell, val)}
 		}
+	}
+	if vi, ok := s.vars[name]; ok {
+		// a cell is running: no reflection on values
+		return Inspection{Found: true, Text: strings.TrimSpace(fmt.Sprintf("var %s %s", name, vi.typ)) + fmt.Sprintf(" (cell %d)", vi.cell)}
 	}
 	if p, ok := s.pkgNames()[name]; ok {
 		text := "package " + name + " // import " + quote(p)
@@ -304,4 +304,40 @@ func docFor(path, name string) string {
 // incomplete code, the indent of the next line.
 func (s *Session) IsComplete(code string) (status, indent string) {
 	return cell.Status(code)
+}
+
+// snapshot is what Complete and Inspect read while a cell runs.
+type snapshot struct {
+	vars     map[string]varInfo
+	defs     map[string]*entry
+	imported map[string]string
+}
+
+// takeSnapshot records the session's names. The caller holds s.mu.
+func (s *Session) takeSnapshot() {
+	sn := &snapshot{vars: map[string]varInfo{}, defs: map[string]*entry{}, imported: map[string]string{}}
+	for k, v := range s.vars {
+		sn.vars[k] = v
+	}
+	for k, v := range s.defs {
+		sn.defs[k] = v
+	}
+	for k, v := range s.imported {
+		sn.imported[k] = v
+	}
+	s.snap.Store(sn)
+}
+
+// reader returns the session to read names from: s itself, locked, when no
+// cell runs; otherwise a view of the snapshot taken after the last cell
+// (with no interpreter, so no reflection on values).
+func (s *Session) reader() (*Session, func()) {
+	if s.mu.TryLock() {
+		return s, s.mu.Unlock
+	}
+	sn := s.snap.Load()
+	if sn == nil {
+		sn = &snapshot{}
+	}
+	return &Session{opts: s.opts, vars: sn.vars, defs: sn.defs, imported: sn.imported}, func() {}
 }

@@ -95,6 +95,7 @@ type Session struct {
 	rebuilds  int
 	replayErr *CellError
 	rendered  map[string]any // what the value renderer reported for the last value
+	snap      atomic.Pointer[snapshot]
 }
 
 type entry struct {
@@ -173,6 +174,7 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s.in = in
+	s.takeSnapshot()
 	s.installDisplay()
 	return s, nil
 }
@@ -300,6 +302,7 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 	}()
 	res = s.wait(ctx, done, cancel)
 	cancel()
+	s.takeSnapshot()
 	s.running.Store(false)
 	s.out.end()
 	return res

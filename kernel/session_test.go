@@ -420,3 +420,24 @@ inc := func(n int) int { return n + 1 }`)
 		t.Errorf("the user was not told pair was lost: %q", rec.String())
 	}
 }
+
+func TestSession_CompleteWhileRunning(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "alpha := 1")
+	done := make(chan Result)
+	go func() { done <- s.Execute(context.Background(), "for {}", nil) }()
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	c := s.Complete("alp", 3)
+	in := s.Inspect("alpha", 1)
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("completion waited %v for the running cell", d)
+	}
+	if !contains(c.Matches, "alpha") || !in.Found {
+		t.Errorf("while running: complete %v, inspect %+v", c.Matches, in)
+	}
+	s.Interrupt()
+	if r := <-done; r.Err == nil || r.Err.Kind != KindInterrupted {
+		t.Fatalf("got %+v", r.Err)
+	}
+}
