@@ -43,8 +43,13 @@ const (
 	gemmNC = 2048 // 256×2048×4 B = 2 MiB of packed B
 )
 
-// smallGEMM is the m·n·k below which plain loops beat packing.
-const smallGEMM = 24 * 24 * 24
+// smallGEMM is the m·n·k below which plain loops beat packing and the
+// assembly kernel (measured: 1000×4·4×3 takes ~5× longer in Go loops than
+// packed); smallGEMMGo is the same limit for the portable Go kernel.
+const (
+	smallGEMM   = 16 * 16 * 8
+	smallGEMMGo = 24 * 24 * 24
+)
 
 // parallelGEMM is the m·n·k above which the work is split over goroutines.
 const parallelGEMM = 1 << 20
@@ -65,7 +70,7 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		return
 	}
 	work := m * n * k
-	if work <= smallGEMM {
+	if work <= smallGEMM || (!useAsm && work <= smallGEMMGo) {
 		gemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
@@ -468,6 +473,10 @@ func packA(gemmMR int, trans bool, a []float32, lda, ic, pc, mc, kc int, alpha f
 			packA12(a[(ic+ir)*lda+pc:], lda, kc, panel)
 			continue
 		}
+		if mr == 6 && gemmMR == 6 && alpha == 1 {
+			packA6(a[(ic+ir)*lda+pc:], lda, kc, panel)
+			continue
+		}
 		for i := 0; i < mr; i++ {
 			src := a[(ic+ir+i)*lda+pc : (ic+ir+i)*lda+pc+kc]
 			if alpha == 1 {
@@ -496,6 +505,17 @@ func packA12(a []float32, lda, kc int, panel []float32) {
 		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
 		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
 		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
+	}
+}
+
+// packA6 is packA12 for the 6-row panels of the AVX2 kernel.
+func packA6(a []float32, lda, kc int, panel []float32) {
+	r0, r1, r2 := a[0*lda:0*lda+kc], a[1*lda:1*lda+kc], a[2*lda:2*lda+kc]
+	r3, r4, r5 := a[3*lda:3*lda+kc], a[4*lda:4*lda+kc], a[5*lda:5*lda+kc]
+	panel = panel[:6*kc]
+	for p := 0; p < kc; p++ {
+		d := (*[6]float32)(panel[p*6 : p*6+6])
+		d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 	}
 }
 
