@@ -39,6 +39,13 @@ def run(kc, code, timeout=30):
             return r["content"], outs
 
 
+def shell_reply(kc, msg_id, timeout=10):
+    while True:
+        r = kc.get_shell_msg(timeout=timeout)
+        if r["parent_header"].get("msg_id") == msg_id:
+            return r["content"]
+
+
 def text_of(outs, kind):
     s = ""
     for t, c in outs:
@@ -90,7 +97,7 @@ try:
     check("panic gives error reply", reply["status"] == "error" and "boom" in reply.get("evalue", ""), reply)
     check("panic gives iopub error with traceback", len(errs) == 1 and errs[0]["traceback"], errs)
 
-    reply, outs = run(kc, "y := undefinedThing + 1")
+    reply, outs = run(kc, "fmt.Println(undefinedThing)")
     check("compile error", reply["status"] == "error" and "undefinedThing" in reply.get("evalue", "") + "".join(reply.get("traceback", [])), reply)
 
     # Completion: "fmt.Prin" with the cursor at the end; positions in UTF-16 units.
@@ -102,7 +109,7 @@ try:
     r = kc.inspect("fmt.Println", 6, reply=True, timeout=10)["content"]
     check("inspect found", r["status"] == "ok" and r["found"] and "Println" in r["data"].get("text/plain", ""), r)
 
-    r = kc.is_complete("func f() {", reply=True, timeout=10)["content"]
+    r = shell_reply(kc, kc.is_complete("func f() {"))
     check("is_complete incomplete", r["status"] == "incomplete", r)
 
     # Interrupt in message mode (interrupt_request on control).
