@@ -98,7 +98,7 @@ var _ UnsavedWork = (*fakeKernel)(nil)
 
 // harness is a running test server over a temp folder.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	s       *Server
 	ts      *httptest.Server
 	dir     string // the notebook folder
@@ -112,7 +112,7 @@ type harness struct {
 	onStart func(k *fakeKernel)
 }
 
-func newHarness(t *testing.T, mod func(*Options)) *harness {
+func newHarness(t testing.TB, mod func(*Options)) *harness {
 	t.Helper()
 	parent := t.TempDir()
 	h := &harness{t: t, dir: filepath.Join(parent, "nb"), outside: filepath.Join(parent, "nb-secret"),
@@ -196,7 +196,7 @@ type response struct {
 	Body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
