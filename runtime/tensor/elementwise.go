@@ -496,3 +496,24 @@ func (t *Tensor) AddBias(a, bias *Tensor) {
 		}
 	}
 }
+
+// MaskedSelect returns, as a 1-d tensor, the elements of a where mask
+// (broadcast to a's shape) is nonzero, in row-major order, like PyTorch's
+// masked_select or NumPy's a[mask].
+func MaskedSelect(a, mask *Tensor) *Tensor {
+	shape := broadcastShape("MaskedSelect", a.shape, mask.shape)
+	if !equalInts(shape, a.shape) {
+		panicf("MaskedSelect: mask %v does not broadcast to %v", mask.shape, a.shape)
+	}
+	m := expand(mask, a.shape)
+	var out []float32
+	for i, v := range a.data {
+		if m.data[i] != 0 {
+			out = append(out, v)
+		}
+	}
+	if out == nil {
+		out = []float32{}
+	}
+	return New(out, len(out))
+}

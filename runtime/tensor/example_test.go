@@ -235,3 +235,13 @@ func ExampleTensor_RowsInto() {
 	// tensor([[8., 9.],
 	//         [2., 3.]])
 }
+
+func ExampleMaskedSelect() {
+	x := tensor.New([]float32{3, -1, 4, -1, 5, -9}, 2, 3)
+	fmt.Println(tensor.MaskedSelect(x, tensor.Gt(x, tensor.Scalar(0))))
+	fmt.Println(tensor.MaskedFill(x, tensor.Lt(x, tensor.Scalar(0)), 0))
+	// Output:
+	// tensor([3., 4., 5.])
+	// tensor([[3., 0., 4.],
+	//         [0., 5., 0.]])
+}
