@@ -202,15 +202,25 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 			if !ok {
 				return Inspection{}
 			}
-			text := describe(x+"."+name, sym)
 			if d := docFor(p, name); d != "" {
-				text += "\n\n" + d
+				return Inspection{Found: true, Text: d}
 			}
-			return Inspection{Found: true, Text: text}
+			return Inspection{Found: true, Text: describe(x+"."+name, sym)}
 		}
 		if vi, ok := s.vars[x]; ok {
 			if e, ok := s.defs[vi.typ+"."+name]; ok {
 				return Inspection{Found: true, Text: itemText(e)}
+			}
+			if s.in != nil {
+				if v := s.global(x); v.IsValid() {
+					t := v.Type()
+					if t.Kind() == reflect.Ptr {
+						t = t.Elem()
+					}
+					if d := docs[t.PkgPath()+"."+t.Name()+"."+name]; d != "" && t.Name() != "" {
+						return Inspection{Found: true, Text: d}
+					}
+				}
 			}
 		}
 		if e, ok := s.defs[x+"."+name]; ok {

@@ -325,7 +325,8 @@ func TestSession_Inspect(t *testing.T) {
 	run(t, s, `
 // Area returns the area of a w×h rectangle.
 func Area(w, h float64) float64 { return w * h }
-size := 12`)
+size := 12
+sb := &strings.Builder{}`)
 	for _, tc := range []struct {
 		code string
 		pos  int
@@ -333,7 +334,8 @@ size := 12`)
 	}{
 		{"Area(1, 2)", 2, []string{"func Area(w, h float64) float64", "Area returns the area"}},
 		{"size", 4, []string{"var size int", "12"}},
-		{"strings.ToUpper", 10, []string{"func strings.ToUpper(string) string"}},
+		{"strings.ToUpper", 10, []string{"func ToUpper(s string) string", "ToUpper returns s with all Unicode letters mapped to their upper case."}},
+		{"sb.WriteString", 5, []string{"func (b *Builder) WriteString(s string) (int, error)"}},
 		{"fmt", 1, []string{"package fmt"}},
 	} {
 		in := s.Inspect(tc.code, tc.pos)
