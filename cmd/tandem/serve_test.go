@@ -101,6 +101,17 @@ func TestServe_CLI(t *testing.T) {
 		}
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	// Loopback only by default: the port is closed on other addresses.
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+				if c, err := net.DialTimeout("tcp", net.JoinHostPort(n.IP.String(), strconv.Itoa(port)), time.Second); err == nil {
+					c.Close()
+					t.Errorf("server reachable on %s", n.IP)
+				}
+			}
+		}
+	}
 	if want := base + "/?token=" + token; url != want {
 		t.Fatalf("printed %q, want %q", url, want)
 	}
@@ -349,4 +360,117 @@ func benchRoundTrips(b *testing.B, call func() error) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(times[min(len(times)-1, len(times)*99/100)].Microseconds())/1000, "ms-p99")
 	_ = slices.Max(times)
+}
+
+// TestServe_RealKernel runs the server over real kernel processes: two
+// tabs on one notebook share a kernel, both see its iopub, only the asker
+// gets the reply; interrupt, restart and shutdown go through the
+// supervisor.
+func TestServe_RealKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	base, token := realServer(t)
+	call := func(method, path, body string) (int, []byte) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "token "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b
+	}
+	var sessions [2]struct{ Kernel struct{ ID string } }
+	for i := range sessions {
+		code, body := call("POST", "/api/sessions", `{"path": "n.ipynb", "type": "notebook", "kernel": {"name": "tandem"}}`)
+		if code != 201 {
+			t.Fatalf("session: %d %s", code, body)
+		}
+		json.Unmarshal(body, &sessions[i])
+	}
+	kid := sessions[0].Kernel.ID
+	if sessions[1].Kernel.ID != kid {
+		t.Fatal("two kernels for one notebook")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dial := func(session string) *websocket.Conn {
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/api/kernels/"+kid+"/channels?session_id="+session,
+			&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"token " + token}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetReadLimit(64 << 20)
+		t.Cleanup(func() { c.CloseNow() })
+		return c
+	}
+	a, b := dial("tab-a"), dial("tab-b")
+	time.Sleep(50 * time.Millisecond)
+	next := func(c *websocket.Conn) *jupyter.Message {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m jupyter.Message
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	frame := newMsg("execute_request", "tab-a", map[string]any{"code": "1+1", "silent": false})
+	var req jupyter.Message
+	json.Unmarshal(frame, &req)
+	if err := a.Write(ctx, websocket.MessageText, frame); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m := next(a)
+		if m.Header.MsgType == "execute_reply" {
+			if m.ParentHeader.MsgID != req.Header.MsgID {
+				t.Errorf("reply to %s", m.ParentHeader.MsgID)
+			}
+			break
+		}
+	}
+	// Tab B sees the cell's iopub through to idle, and no reply.
+	for {
+		m := next(b)
+		if m.Channel != jupyter.IOPub {
+			t.Fatalf("tab B got %s on %s", m.Header.MsgType, m.Channel)
+		}
+		if m.Header.MsgType == "status" && m.ParentHeader != nil && m.ParentHeader.MsgID == req.Header.MsgID && strings.Contains(string(m.Content), "idle") {
+			break
+		}
+	}
+	if code, _ := call("POST", "/api/kernels/"+kid+"/interrupt", ""); code != 204 {
+		t.Errorf("interrupt: %d", code)
+	}
+	if code, body := call("POST", "/api/kernels/"+kid+"/restart", ""); code != 200 {
+		t.Errorf("restart: %d %s", code, body)
+	}
+	for {
+		m := next(b)
+		if m.Header.MsgType == "status" && strings.Contains(string(m.Content), "restarting") {
+			break
+		}
+	}
+	// The restarted kernel answers.
+	if err := b.Write(ctx, websocket.MessageText, newMsg("kernel_info_request", "tab-b", map[string]any{})); err != nil {
+		t.Fatal(err)
+	}
+	for m := next(b); m.Header.MsgType != "kernel_info_reply"; m = next(b) {
+	}
+	if code, _ := call("DELETE", "/api/kernels/"+kid, ""); code != 204 {
+		t.Errorf("shutdown: %d", code)
+	}
+	for {
+		if _, _, err := a.Read(ctx); err != nil {
+			if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+				t.Errorf("tab A after shutdown: %v", err)
+			}
+			break
+		}
+	}
 }
