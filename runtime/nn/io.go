@@ -164,6 +164,9 @@ func Read(m Module, r io.Reader) error {
 	return nil
 }
 
+// BUG(numeric): Clone cannot copy a model type defined in a cell: the
+// interpreter's interface wrapper binds its methods to the original value.
+
 // Clone returns a deep copy of m with its own parameters. Built-in layers
 // implement Cloner; for another type, Clone copies the struct m points to
 // and deep-copies its exported *autograd.Var, Module and []Module fields,
@@ -175,8 +178,6 @@ func Clone(m Module) Module {
 	}
 	rv := reflect.ValueOf(m)
 	if unwrap(rv) != rv {
-		// BUG(numeric): a model type defined in a cell cannot be cloned: the
-		// interpreter's wrapper binds its methods to the original value.
 		panicf("Clone: %s is defined in a cell; build a second model instead, or copy the parameters with Save and Load", typeName(m))
 	}
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
