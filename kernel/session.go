@@ -776,6 +776,10 @@ func (s *Session) Close() error {
 // typeOf returns the Go type of a session global as source ("" if
 // unknown), for the cell rewriter.
 func (s *Session) typeOf(name string) string {
+	if e, ok := s.defs[name]; ok && e.item.Kind == cell.Func {
+		// "func name(…) R" → "func(…) R"
+		return "func" + strings.TrimPrefix(strings.TrimPrefix(e.item.Sig, "func"), " "+name)
+	}
 	if _, ok := s.vars[name]; !ok {
 		return ""
 	}

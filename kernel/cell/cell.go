@@ -796,9 +796,130 @@ func (s *splitter) rangeStmt(x *ast.RangeStmt) {
 		}
 		return
 	}
+	if params := s.seqParams(x.X); params != nil && x.Tok != token.ASSIGN {
+		s.rangeFunc(x, params)
+		return
+	}
 	if x.Tok == token.DEFINE {
 		s.perIteration(x.Body, []ast.Expr{x.Key, x.Value})
 	}
+}
+
+// seqParams returns the yield parameter types when e is a range-over-func
+// iterator (func(yield func(…) bool)) as far as the cell and TypeOf tell:
+// a func literal, a session variable, or a call of a session func.
+func (s *splitter) seqParams(e ast.Expr) []string {
+	var t string
+	switch x := ast.Unparen(e).(type) {
+	case *ast.FuncLit:
+		t = s.src[s.off(x.Type.Pos()):s.off(x.Type.End())]
+	case *ast.Ident:
+		if s.opt.TypeOf != nil {
+			t = s.opt.TypeOf(x.Name)
+		}
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && s.opt.TypeOf != nil {
+			if ft, ok := typeExpr(s.opt.TypeOf(id.Name)).(*ast.FuncType); ok && ft.Results.NumFields() == 1 {
+				t = exprString(s.opt.TypeOf(id.Name), ft.Results.List[0].Type)
+			}
+		}
+	}
+	ft, ok := typeExpr(t).(*ast.FuncType)
+	if !ok || ft.Params.NumFields() != 1 || ft.Results.NumFields() != 0 {
+		return nil
+	}
+	y, ok := ft.Params.List[0].Type.(*ast.FuncType)
+	if !ok || y.Results.NumFields() != 1 || y.Params.NumFields() > 2 {
+		return nil
+	}
+	if id, ok := y.Results.List[0].Type.(*ast.Ident); !ok || id.Name != "bool" {
+		return nil
+	}
+	var ps []string
+	for _, f := range y.Params.List {
+		n := max(1, len(f.Names))
+		for i := 0; i < n; i++ {
+			ps = append(ps, exprString(t, f.Type))
+		}
+	}
+	return ps
+}
+
+func typeExpr(t string) ast.Expr {
+	if t == "" {
+		return nil
+	}
+	e, err := parser.ParseExpr(t)
+	if err != nil {
+		return nil
+	}
+	return e
+}
+
+// exprString returns the source of e, parsed from src by parser.ParseExpr.
+func exprString(src string, e ast.Expr) string {
+	return src[e.Pos()-1 : e.End()-1]
+}
+
+// rangeFunc rewrites `for k, v := range seq { body }` into
+// `seq(func(k K, v V) bool { body; return true })`, turning the loop's own
+// break and continue into returns.
+func (s *splitter) rangeFunc(x *ast.RangeStmt, params []string) {
+	names := []string{"_", "_"}
+	for i, v := range []ast.Expr{x.Key, x.Value} {
+		if id, ok := v.(*ast.Ident); ok {
+			names[i] = id.Name
+		}
+	}
+	var ps []string
+	for i, t := range params {
+		ps = append(ps, names[i]+" "+t)
+	}
+	bad := false
+	var walk func(n ast.Node, inLoop, inBreakable bool)
+	walk = func(n ast.Node, inLoop, inBreakable bool) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if m == n {
+				return true
+			}
+			switch y := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				bad = true
+			case *ast.BranchStmt:
+				if y.Label != nil || y.Tok == token.GOTO || y.Tok == token.FALLTHROUGH {
+					if y.Tok != token.FALLTHROUGH {
+						bad = true
+					}
+					return false
+				}
+				p, e := s.off(y.Pos()), s.off(y.End())
+				if y.Tok == token.CONTINUE && !inLoop {
+					s.add(p, e, "return true")
+				}
+				if y.Tok == token.BREAK && !inBreakable {
+					s.add(p, e, "return false")
+				}
+			case *ast.ForStmt, *ast.RangeStmt:
+				walk(m, true, true)
+				return false
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				walk(m, inLoop, true)
+				return false
+			}
+			return true
+		})
+	}
+	walk(x.Body, false, false)
+	if bad {
+		return // yaegi reports the range over a func
+	}
+	xs := s.src[s.off(x.X.Pos()):s.off(x.X.End())]
+	lb := s.off(x.Body.Lbrace)
+	s.add(s.off(x.For), lb+1, xs+"(func("+strings.Join(ps, ", ")+") bool {")
+	rb := s.off(x.Body.Rbrace)
+	s.add(rb, rb+1, "; return true })")
 }
 
 func simple(e ast.Expr) bool {

@@ -120,6 +120,14 @@ func TestSplit_Rewrites(t *testing.T) {
 		{"func f() { g() }", Options{}, []string{"func f() {" + Check, MarkVar + " = 10001; "}, nil},
 		{"x := 1\ny := f(x)", Options{Cell: 3}, []string{MarkVar + " = 30002; "}, []string{MarkVar + " = 30001"}},
 		{"for { }", Options{NoChecks: true}, nil, []string{Check}},
+		{"for x := range func(yield func(int) bool) {} { if x > 1 { break }; continue }", Options{NoChecks: true},
+			[]string{"(func(x int) bool {", "return false", "return true", "; return true })"}, []string{"range"}},
+		{"for k, v := range seq { for { break } }", Options{NoChecks: true, TypeOf: func(string) string { return "func(func(string, int) bool)" }},
+			[]string{"seq(func(k string, v int) bool {", "for { break }"}, nil},
+		{"for x := range gen(3) { }", Options{NoChecks: true, TypeOf: func(string) string { return "func(n int) func(func(float64) bool)" }},
+			[]string{"gen(3)(func(x float64) bool {"}, nil},
+		{"for x := range seq { return }", Options{NoChecks: true, TypeOf: func(string) string { return "func(func(int) bool)" }},
+			[]string{"range seq"}, nil},
 	} {
 		if test.opt.Cell == 0 {
 			test.opt.Cell = 1

@@ -32,7 +32,10 @@
 //     inside a function literal, which fixes type switches, multi-value
 //     `:=` in nested blocks and `:=` in loops that must shadow a global;
 //   - `var` declarations run as statements, so `var b = a` over an earlier
-//     cell's `a` works.
+//     cell's `a` works;
+//   - range over a function (Go 1.23 iterators) when the iterator's type is
+//     known (a func literal, a session variable, a call of a session func):
+//     the body becomes the yield func, its break and continue returns.
 //
 // It inserts the cooperative interrupt check
 //
@@ -42,6 +45,7 @@
 // a statement mark `__tl = <encoded line>` before statements that can
 // panic, so the kernel can point a runtime panic at the failing line.
 //
-// BUG(session): range over a function (Go 1.23 iterators) is not rewritten;
-// yaegi reports it as an error.
+// BUG(session): range over a function whose type the cell cannot tell (a
+// local variable, a compiled iterator), or whose body returns or uses
+// labels, is not rewritten; yaegi reports it as an error.
 package cell
