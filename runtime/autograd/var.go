@@ -43,6 +43,9 @@ func (v *Var) Item() float32 { return v.Value.Item() }
 
 // String formats v as its value, noting when it requires a gradient.
 func (v *Var) String() string {
+	if v == nil || v.Value == nil {
+		return "autograd.Var(nil)"
+	}
 	s := v.Value.String()
 	if v.RequiresGrad {
 		return s[:len(s)-1] + ", requires_grad)"
@@ -193,6 +196,9 @@ func topo(v *Var, gen uint64, order []*Var) []*Var {
 // HTML renders v's value as a table for notebooks, noting when it requires
 // a gradient.
 func (v *Var) HTML() string {
+	if v == nil || v.Value == nil {
+		return "<code>autograd.Var(nil)</code>"
+	}
 	h := v.Value.HTML()
 	if v.RequiresGrad {
 		h += `<div style="font-size:smaller;color:#666">requires grad</div>`

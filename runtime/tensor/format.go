@@ -93,6 +93,9 @@ func (t *Tensor) String() string {
 	if t == nil {
 		return "tensor(nil)"
 	}
+	if len(t.shape) == 0 && len(t.data) != 1 {
+		return "tensor([])" // the zero Tensor
+	}
 	summarize := len(t.data) > printThreshold
 	var vals []float32
 	t.walk(summarize, func(off int) { vals = append(vals, t.data[off]) })
@@ -185,6 +188,9 @@ func (t *Tensor) writeAxis(b *strings.Builder, f formatter, d, off int, summariz
 // rows and 20 columns shown, the middle elided), the PyTorch-style text for
 // higher ranks, with the shape as caption.
 func (t *Tensor) HTML() string {
+	if t == nil || (len(t.shape) == 0 && len(t.data) != 1) {
+		return "<code>" + html.EscapeString(t.String()) + "</code>"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="tandem-tensor"><div style="font-size:smaller;color:#666">Tensor float32 %s</div>`, html.EscapeString(fmt.Sprint(t.shape)))
 	if len(t.shape) > 2 {

@@ -176,3 +176,13 @@ func TestTensor_AddScaled(t *testing.T) {
 		}
 	}
 }
+
+func TestTensor_ZeroValue(t *testing.T) {
+	var z Tensor
+	var nilT *Tensor
+	if z.String() != "tensor([])" || nilT.String() != "tensor(nil)" || z.Len() != 0 {
+		t.Errorf("zero value: %q %q %d", z.String(), nilT.String(), z.Len())
+	}
+	_ = z.HTML()
+	_ = nilT.HTML()
+}
