@@ -383,6 +383,10 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 		return res
 	}
 	for _, seg := range c.Segments {
+		if host.Stopped() {
+			res.Err = &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
+			return res
+		}
 		var e *CellError
 		switch seg.Kind {
 		case cell.Import:
@@ -647,6 +651,13 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 			if old, ok := s.defs[n]; ok && old.norm != norm(it.Src) {
 				changed = append(changed, n)
 			}
+		}
+	}
+	for _, v := range seg.Vars {
+		// a redeclared variable is a new slot in yaegi: code compiled
+		// against the old one must be compiled again
+		if _, ok := s.vars[v]; ok {
+			changed = append(changed, v)
 		}
 	}
 	e := s.eval(ctx, seg.Src, seg)
