@@ -114,16 +114,18 @@ func panicError(count int, v any, mark int, trace []string) *CellError {
 	return e
 }
 
+// panicMsg is the message of a panic value (without "panic: ": the Kind
+// says it).
 func panicMsg(v any) string {
 	switch x := v.(type) {
 	case error:
-		return "panic: " + x.Error()
+		return x.Error()
 	case string:
-		return "panic: " + x
+		return x
 	case fmt.Stringer:
-		return "panic: " + x.String()
+		return x.String()
 	}
-	return fmt.Sprintf("panic: %v", v)
+	return fmt.Sprintf("%v", v)
 }
 
 // interpPanic unwraps an interp.Panic.
@@ -143,13 +145,17 @@ func interpPanic(err error) (any, bool) {
 // coordinates, message, interpreted stack.
 func (e *CellError) String() string {
 	var b strings.Builder
+	msg := e.Msg
+	if e.Kind == KindPanic {
+		msg = "panic: " + msg
+	}
 	switch {
 	case e.Line > 0 && e.Col > 0:
-		fmt.Fprintf(&b, "cell %d, line %d:%d: %s", e.Cell, e.Line, e.Col, e.Msg)
+		fmt.Fprintf(&b, "cell %d, line %d:%d: %s", e.Cell, e.Line, e.Col, msg)
 	case e.Line > 0:
-		fmt.Fprintf(&b, "cell %d, line %d: %s", e.Cell, e.Line, e.Msg)
+		fmt.Fprintf(&b, "cell %d, line %d: %s", e.Cell, e.Line, msg)
 	default:
-		fmt.Fprintf(&b, "cell %d: %s", e.Cell, e.Msg)
+		fmt.Fprintf(&b, "cell %d: %s", e.Cell, msg)
 	}
 	for _, f := range e.Stack {
 		if f.Col > 0 {
