@@ -272,3 +272,34 @@ func blankImages(n int) [][]float64 {
 	}
 	return out
 }
+
+// TestChart_Edges renders degenerate inputs that must not panic, hang or
+// run out of memory (a symmetric bowl once sent gonum/plot's contour loop
+// excision into unbounded growth).
+func TestChart_Edges(t *testing.T) {
+	for _, test := range []struct {
+		name string
+		make func() *Chart
+	}{
+		{"scatter empty", func() *Chart { return ScatterXY(nil, nil, nil) }},
+		{"scatter NaN", func() *Chart { return ScatterXY([]float64{1, nan()}, []float64{1, 2}, nil) }},
+		{"histogram constant", func() *Chart { return Histogram([]float64{2, 2, 2}, 0) }},
+		{"histogram by constant", func() *Chart { return HistogramBy([]float64{2, 2}, []string{"a", "b"}, 0) }},
+		{"bar NaN", func() *Chart { return Bar([]string{"a"}, []float64{nan()}) }},
+		{"line all NaN", func() *Chart { return Line(nil, []float64{nan(), nan()}) }},
+		{"boxplot one", func() *Chart { return BoxPlot([][]float64{{1}}, nil) }},
+		{"heatmap constant", func() *Chart { return Heatmap([][]float64{{1, 1}, {1, 1}}, nil, nil) }},
+		{"heatmap NaN", func() *Chart { return Heatmap([][]float64{{nan()}}, nil, nil) }},
+		{"confusion empty", func() *Chart { return Confusion([][]int{{0, 0}, {0, 0}}, nil) }},
+		{"loss no validation values", func() *Chart { return Loss(history{train: []float64{1, 0.5}, val: []float64{nan(), nan()}}) }},
+		{"descent symmetric", func() *Chart { return Descent(func(x, y float64) float64 { return x*x + y*y }, []float64{0}, []float64{0}) }},
+		{"descent flat", func() *Chart { return Descent(func(x, y float64) float64 { return 1 }, []float64{0, 1}, []float64{0, 1}) }},
+		{"boundary one point", func() *Chart { return DecisionBoundary(linearPredict, []float64{1}, []float64{1}, []int{0}, nil) }},
+		{"digits 1×1", func() *Chart { return Digits([][]float64{{3}}, []string{"x"}) }},
+	} {
+		c := test.make()
+		if len(c.SVG()) == 0 || len(c.PNG()) == 0 {
+			t.Errorf("%s: empty output", test.name)
+		}
+	}
+}

@@ -3,8 +3,6 @@ package chart
 import (
 	"image/color"
 	"math"
-
-	"gonum.org/v1/plot/palette"
 )
 
 // Palette is the colour-blind-safe Okabe–Ito palette (Okabe & Ito 2008,
@@ -64,16 +62,3 @@ func viridis(t float64) color.NRGBA {
 	mix := func(k int) uint8 { return uint8(math.Round(float64(a[k])*(1-f) + float64(b[k])*f)) }
 	return color.NRGBA{mix(0), mix(1), mix(2), 0xff}
 }
-
-// viridisPalette is viridis as a gonum palette of n colours.
-type viridisPalette int
-
-func (n viridisPalette) Colors() []color.Color {
-	out := make([]color.Color, int(n))
-	for i := range out {
-		out[i] = viridis(float64(i) / float64(max(1, int(n)-1)))
-	}
-	return out
-}
-
-var _ palette.Palette = viridisPalette(0)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -156,9 +157,7 @@ func Descent(f func(x, y float64) float64, px, py []float64) *Chart {
 		}
 	}
 	c.p.Add(plotter.NewImage(bg, x0, y0, x1, y1))
-	cont := plotter.NewContour(g, levels, viridisPalette(len(levels)))
-	cont.LineStyles = []draw.LineStyle{{Width: vg.Points(1)}}
-	c.p.Add(cont)
+	c.p.Add(&isolines{g: g, levels: levels})
 	c.addLine(fmt.Sprintf("path (%d steps)", len(px)-1), px, py, 3, false)
 	if len(px) <= 200 {
 		d := newDots(px, py, seriesColor(3), vg.Points(2))
@@ -223,4 +222,96 @@ func quantileLevels(z []float64, k int) []float64 {
 func rank(levels []float64, z float64) float64 {
 	i := sort.SearchFloat64s(levels, z)
 	return float64(i) / float64(len(levels))
+}
+
+// isolines draws the contour lines of a surface by marching squares
+// (Lorensen & Cline 1987, in 2-D), each level as one path of segments.
+// gonum/plot's Contour joins segments into closed paths, and on symmetric
+// surfaces (x² + y² sampled on a grid centred on its minimum) its loop
+// excision grew without bound until the process ran out of memory.
+type isolines struct {
+	g      *surface
+	levels []float64
+}
+
+func (l *isolines) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	g := l.g
+	n := g.n
+	pt := func(col, r int, fc, fr float64) vg.Point {
+		// a point at fraction fc of the way from column col to col+1 (and fr
+		// for rows), in canvas coordinates
+		x := g.X(col) + fc*(g.X(col+1)-g.X(col))
+		y := g.Y(r) + fr*(g.Y(r+1)-g.Y(r))
+		return vg.Point{X: trX(x), Y: trY(y)}
+	}
+	frac := func(a, b, lv float64) float64 { return (lv - a) / (b - a) }
+	for k, lv := range l.levels {
+		var path vg.Path
+		for r := 0; r < n-1; r++ {
+			for col := 0; col < n-1; col++ {
+				// corners: 0 (col, r), 1 (col+1, r), 2 (col+1, r+1), 3 (col, r+1)
+				z0, z1, z2, z3 := g.Z(col, r), g.Z(col+1, r), g.Z(col+1, r+1), g.Z(col, r+1)
+				if !finite(z0) || !finite(z1) || !finite(z2) || !finite(z3) {
+					continue
+				}
+				idx := 0
+				if z0 > lv {
+					idx |= 1
+				}
+				if z1 > lv {
+					idx |= 2
+				}
+				if z2 > lv {
+					idx |= 4
+				}
+				if z3 > lv {
+					idx |= 8
+				}
+				if idx == 0 || idx == 15 {
+					continue
+				}
+				// crossing points on the four edges
+				e := [4]vg.Point{
+					pt(col, r, frac(z0, z1, lv), 0), // bottom: 0–1
+					pt(col, r, 1, frac(z1, z2, lv)), // right: 1–2
+					pt(col, r, frac(z3, z2, lv), 1), // top: 3–2
+					pt(col, r, 0, frac(z0, z3, lv)), // left: 0–3
+				}
+				seg := func(a, b int) {
+					path.Move(e[a])
+					path.Line(e[b])
+				}
+				switch idx {
+				case 1, 14:
+					seg(3, 0)
+				case 2, 13:
+					seg(0, 1)
+				case 3, 12:
+					seg(3, 1)
+				case 4, 11:
+					seg(1, 2)
+				case 6, 9:
+					seg(0, 2)
+				case 7, 8:
+					seg(3, 2)
+				case 5, 10:
+					// saddle: decide by the centre value
+					centre := (z0 + z1 + z2 + z3) / 4
+					if (centre > lv) == (idx == 5) {
+						seg(3, 2)
+						seg(0, 1)
+					} else {
+						seg(3, 0)
+						seg(1, 2)
+					}
+				}
+			}
+		}
+		if len(path) == 0 {
+			continue
+		}
+		c.SetLineStyle(draw.LineStyle{Color: viridis(float64(k) / float64(max(1, len(l.levels)-1))), Width: vg.Points(1)})
+		c.Stroke(path)
+	}
 }
