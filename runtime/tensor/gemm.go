@@ -101,8 +101,9 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
 	j.a, j.lda, j.b, j.ldb, j.c, j.ldc, j.acc = a, lda, b, ldb, c, ldc, acc
 	j.splitCols, j.parts, j.kr = splitCols, parts, kr
-	// The operand every block needs whole is packed once, here, and shared
-	// read-only, so splitting finer costs no duplicated packing.
+	// The operand every block needs whole is packed once, block by block by
+	// whichever worker needs it first, and shared read-only, so splitting
+	// finer costs no duplicated packing.
 	if splitCols {
 		j.pre = prepackA(kr, transA, m, k, alpha, a, lda)
 	} else {
@@ -326,14 +327,55 @@ func gemmSerialPre(kr kernel, transA, transB bool, m, n, k int, alpha float32, a
 	putPackBufs(bufs)
 }
 
-// prepacked is one operand packed for a whole product: blocks in the
-// order gemmSerialPre visits them, shared read-only by the workers.
+// prepacked is one operand packed for a whole product, shared by the
+// workers: blocks in the order gemmSerialPre visits them. Blocks are packed
+// lazily by the first worker that needs one (the others wait for it), so
+// no thread packs the whole operand up front and none packs a block twice.
 type prepacked struct {
-	buf  []float32
-	offs []int // block i is buf[offs[i]:offs[i+1]]
+	buf    []float32
+	offs   []int // block i is buf[offs[i]:offs[i+1]]
+	state  []atomic.Int32
+	blocks []blockSpec
+	// what to pack
+	isA   bool
+	trans bool
+	src   []float32
+	ld    int
+	alpha float32
+	r     int // panel width: MR for A, NR for B
 }
 
-func (p *prepacked) block(i int) []float32 { return p.buf[p.offs[i]:p.offs[i+1]] }
+// blockSpec locates one block: for A rows r0..r0+rn of steps k0..k0+kn,
+// for B steps k0..k0+kn of columns r0..r0+rn.
+type blockSpec struct{ r0, rn, k0, kn int }
+
+// Block states.
+const (
+	blockEmpty = iota
+	blockPacking
+	blockReady
+)
+
+// block returns block i, packing it first if no worker has.
+func (p *prepacked) block(i int) []float32 {
+	st := &p.state[i]
+	if st.Load() != blockReady {
+		if st.CompareAndSwap(blockEmpty, blockPacking) {
+			d, bs := p.buf[p.offs[i]:p.offs[i+1]], p.blocks[i]
+			if p.isA {
+				packA(p.r, p.trans, p.src, p.ld, bs.r0, bs.k0, bs.rn, bs.kn, p.alpha, d)
+			} else {
+				packB(p.r, p.trans, p.src, p.ld, bs.k0, bs.r0, bs.kn, bs.rn, d)
+			}
+			st.Store(blockReady)
+		} else {
+			for st.Load() != blockReady {
+				runtime.Gosched()
+			}
+		}
+	}
+	return p.buf[p.offs[i]:p.offs[i+1]]
+}
 
 // maxPrepack bounds the shared buffer (floats); larger operands are packed
 // per block by each worker instead.
@@ -360,10 +402,12 @@ func getPrepacked(size int) *prepacked {
 	}
 	p.buf = p.buf[:size]
 	p.offs = append(p.offs[:0], 0)
+	p.blocks = p.blocks[:0]
 	return p
 }
 
 func putPrepacked(p *prepacked) {
+	p.src = nil
 	preMu.Lock()
 	if len(preFree) < 8 {
 		preFree = append(preFree, p)
@@ -371,49 +415,63 @@ func putPrepacked(p *prepacked) {
 	preMu.Unlock()
 }
 
+// reset sizes the state array to the blocks and marks them all empty.
+func (p *prepacked) reset() {
+	n := len(p.blocks)
+	if cap(p.state) < n {
+		p.state = make([]atomic.Int32, n)
+	}
+	p.state = p.state[:n]
+	for i := range p.state {
+		p.state[i].Store(blockEmpty)
+	}
+}
+
 func roundUp(x, m int) int { return (x + m - 1) / m * m }
 
-// prepackA packs alpha·op(A) (m×k) in (pc, ic) blocks, or returns nil when
-// it would be too large.
+// prepackA lays out alpha·op(A) (m×k) in (pc, ic) blocks to be packed on
+// demand, or returns nil when it would be too large.
 func prepackA(kr kernel, transA bool, m, k int, alpha float32, a []float32, lda int) *prepacked {
 	size := roundUp(m, kr.mr) * k
 	if size > maxPrepack {
 		return nil
 	}
 	p := getPrepacked(size)
+	p.isA, p.trans, p.src, p.ld, p.alpha, p.r = true, transA, a, lda, alpha, kr.mr
 	off := 0
 	for pc := 0; pc < k; pc += gemmKC {
 		kc := min(gemmKC, k-pc)
 		for ic := 0; ic < m; ic += gemmMC {
 			mc := min(gemmMC, m-ic)
-			n := roundUp(mc, kr.mr) * kc
-			packA(kr.mr, transA, a, lda, ic, pc, mc, kc, alpha, p.buf[off:off+n])
-			off += n
+			off += roundUp(mc, kr.mr) * kc
 			p.offs = append(p.offs, off)
+			p.blocks = append(p.blocks, blockSpec{r0: ic, rn: mc, k0: pc, kn: kc})
 		}
 	}
+	p.reset()
 	return p
 }
 
-// prepackB packs op(B) (k×n) in (jc, pc) blocks, or returns nil when it
-// would be too large.
+// prepackB lays out op(B) (k×n) in (jc, pc) blocks to be packed on demand,
+// or returns nil when it would be too large.
 func prepackB(kr kernel, transB bool, n, k int, b []float32, ldb int) *prepacked {
 	size := roundUp(n, kr.nr) * k
 	if size > maxPrepack {
 		return nil
 	}
 	p := getPrepacked(size)
+	p.isA, p.trans, p.src, p.ld, p.alpha, p.r = false, transB, b, ldb, 1, kr.nr
 	off := 0
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			sz := roundUp(nc, kr.nr) * kc
-			packB(kr.nr, transB, b, ldb, pc, jc, kc, nc, p.buf[off:off+sz])
-			off += sz
+			off += roundUp(nc, kr.nr) * kc
 			p.offs = append(p.offs, off)
+			p.blocks = append(p.blocks, blockSpec{r0: jc, rn: nc, k0: pc, kn: kc})
 		}
 	}
+	p.reset()
 	return p
 }
 
