@@ -20,9 +20,13 @@ var Palette = []color.Color{
 	color.NRGBA{0x00, 0x00, 0x00, 0xff},
 }
 
-// seriesColor returns the colour of series i, cycling through Palette.
+// seriesColor returns the colour of series i, cycling through Palette
+// (which a cell may replace with colours of any type).
 func seriesColor(i int) color.NRGBA {
-	return Palette[i%len(Palette)].(color.NRGBA)
+	if len(Palette) == 0 {
+		return color.NRGBA{0, 0, 0, 0xff}
+	}
+	return color.NRGBAModel.Convert(Palette[i%len(Palette)]).(color.NRGBA)
 }
 
 // withAlpha returns c with opacity a in [0, 1].
