@@ -107,11 +107,6 @@ func TestJupyterClient(t *testing.T) {
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
 	t.Logf("%s", out)
-	if strings.Contains(string(out), "SESSION NOT IMPLEMENTED") {
-		// TODO(integrator): remove once kernel.Session lands; the check
-		// is here so that main stays green meanwhile.
-		t.Skip("kernel.Session.Execute returns ErrNotImplemented: only the protocol checks ran")
-	}
 	if err != nil {
 		t.Fatalf("client.py: %v", err)
 	}
@@ -137,10 +132,6 @@ func TestNbconvert(t *testing.T) {
 	cmd.Env = env
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
-	if strings.Contains(string(out), "NotImplemented: "+"kernel: not implemented") {
-		// TODO(integrator): remove once kernel.Session lands.
-		t.Skip("kernel.Session.Execute returns ErrNotImplemented")
-	}
 	if err != nil {
 		t.Fatalf("nbconvert: %v\n%s", err, out)
 	}

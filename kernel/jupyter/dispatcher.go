@@ -467,11 +467,13 @@ func (d *Dispatcher) execute(ctx context.Context, m *Message) bool {
 			tb = []string{}
 		}
 		d.publish(m, "error", ErrorContent{Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: tb}, nil)
-		d.reply(m, ExecuteReply{Status: "error", ExecutionCount: count, UserExpressions: map[string]any{},
-			Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: tb})
+		// Abort what was queued before the reply goes out: a request the
+		// client sends after seeing the reply must run.
 		if req.StopOnError == nil || *req.StopOnError || res.Unusable {
 			d.abortQueued()
 		}
+		d.reply(m, ExecuteReply{Status: "error", ExecutionCount: count, UserExpressions: map[string]any{},
+			Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: tb})
 		return res.Unusable
 	}
 	d.reply(m, ExecuteReply{Status: "ok", ExecutionCount: count, UserExpressions: map[string]any{}, Payload: []any{}})

@@ -372,3 +372,31 @@ func TestDispatcher_Unusable(t *testing.T) {
 		t.Fatal("Serve did not return")
 	}
 }
+
+// A request sent once the error reply has arrived runs: only what was
+// queued before the reply is aborted.
+func TestDispatcher_AbortOnlyQueued(t *testing.T) {
+	b := &fakeBackend{execute: func(ctx context.Context, code string, out Output) ExecResult {
+		if code == "fail" {
+			return ExecResult{Err: &ExecError{Name: "Panic", Value: "boom"}}
+		}
+		return ExecResult{}
+	}}
+	c, _, _ := startDispatcher(t, b)
+	for i := range 200 {
+		fail := c.send(Shell, "execute_request", ExecuteRequest{Code: "fail"})
+		for {
+			m := c.next()
+			if m.ParentID() == fail.Header.MsgID && m.Header.MsgType == "execute_reply" {
+				break
+			}
+		}
+		next := c.send(Shell, "execute_request", ExecuteRequest{Code: "1"})
+		_, reply := c.collect(next)
+		var er ExecuteReply
+		_ = reply.DecodeContent(&er)
+		if er.Status != "ok" {
+			t.Fatalf("round %d: request sent after the error reply: status %s", i, er.Status)
+		}
+	}
+}

@@ -40,9 +40,8 @@ func tandemBinary(t *testing.T) string {
 	return binPath
 }
 
-// startReal starts `tandem kernel --stdio` with a 1 GB memory limit. It
-// skips while kernel.Session is not implemented (TODO(integrator): remove
-// that guard once the session has landed).
+// startReal starts `tandem kernel --stdio` with a 1 GB memory limit and
+// checks that it evaluates 1+1.
 func startReal(t *testing.T, opts Options) (*Kernel, *tab) {
 	t.Helper()
 	if testing.Short() {
@@ -63,9 +62,6 @@ func startReal(t *testing.T, opts Options) (*Kernel, *tab) {
 	t.Cleanup(func() { k.Shutdown(context.Background()) })
 	c := newTab(t, k)
 	r := c.wait(c.execute("1+1"), 30*time.Second)
-	if r.reply.Ename == "NotImplemented" {
-		t.Skip("kernel.Session.Execute returns ErrNotImplemented")
-	}
 	if r.data != "2" {
 		t.Fatalf("1+1: %+v", r)
 	}

@@ -72,10 +72,6 @@ try:
     check("kernel_info banner", bool(info.get("banner")), info)
 
     reply, outs = run(kc, "1+1")
-    if reply.get("ename") == "NotImplemented":
-        # kernel.Session is being written: the protocol checks above ran.
-        print("SESSION NOT IMPLEMENTED", flush=True)
-        sys.exit(3)
     check("execute 1+1 ok", reply["status"] == "ok", reply)
     check("execute 1+1 result", text_of(outs, "execute_result") == "2", outs)
     check("execute_input published", any(t == "execute_input" for t, _ in outs), outs)
@@ -124,7 +120,7 @@ try:
     took = time.perf_counter() - t1
     check("interrupt stops for {} within 1 s", r["content"]["status"] == "error" and took < 1.0, (took, r["content"]))
     reply, outs = run(kc, "x")
-    check("state kept after interrupt", text_of(outs, "execute_result") == "40", outs)
+    check("state kept after interrupt", text_of(outs, "execute_result") == "40", (reply, outs))
 
     # SIGINT, for clients that signal.
     msg_id = kc.execute("for {}")
@@ -136,7 +132,7 @@ try:
             break
     check("SIGINT interrupts", r["content"]["status"] == "error", r["content"])
     reply, outs = run(kc, "x")
-    check("state kept after SIGINT", text_of(outs, "execute_result") == "40", outs)
+    check("state kept after SIGINT", text_of(outs, "execute_result") == "40", (reply, outs))
 
     check("kernel alive", km.is_alive())
 finally:
