@@ -374,7 +374,9 @@ func TestDispatcher_Unusable(t *testing.T) {
 }
 
 // A request sent once the error reply has arrived runs: only what was
-// queued before the reply is aborted.
+// queued before the reply is aborted. The transport sends the next request
+// as soon as the error reply passes through it, and gives the Dispatcher
+// time to queue it before the reply call returns.
 func TestDispatcher_AbortOnlyQueued(t *testing.T) {
 	b := &fakeBackend{execute: func(ctx context.Context, code string, out Output) ExecResult {
 		if code == "fail" {
@@ -382,21 +384,35 @@ func TestDispatcher_AbortOnlyQueued(t *testing.T) {
 		}
 		return ExecResult{}
 	}}
-	c, _, _ := startDispatcher(t, b)
-	for i := range 200 {
-		fail := c.send(Shell, "execute_request", ExecuteRequest{Code: "fail"})
-		for {
-			m := c.next()
-			if m.ParentID() == fail.Header.MsgID && m.Header.MsgType == "execute_reply" {
-				break
-			}
+	k, cl := Pipe()
+	var next *Message
+	tr := &hookTransport{Transport: k, onSend: func(m *Message) {
+		if m.Header.MsgType == "execute_reply" && strings.Contains(string(m.Content), `"error"`) {
+			next, _ = NewMessage(Shell, "execute_request", nil, "c", ExecuteRequest{Code: "1"})
+			cl.Send(next)
+			time.Sleep(50 * time.Millisecond)
 		}
-		next := c.send(Shell, "execute_request", ExecuteRequest{Code: "1"})
-		_, reply := c.collect(next)
-		var er ExecuteReply
-		_ = reply.DecodeContent(&er)
-		if er.Status != "ok" {
-			t.Fatalf("round %d: request sent after the error reply: status %s", i, er.Status)
-		}
+	}}
+	go (&Dispatcher{Backend: b, Transport: tr}).Serve(context.Background())
+	t.Cleanup(func() { cl.Close() })
+	c := &client{t: t, tr: cl, sess: "c"}
+	fail := c.send(Shell, "execute_request", ExecuteRequest{Code: "fail"})
+	c.collect(fail)
+	_, reply := c.collect(next)
+	var er ExecuteReply
+	_ = reply.DecodeContent(&er)
+	if er.Status != "ok" {
+		t.Fatalf("request sent after the error reply: status %s, want ok", er.Status)
 	}
+}
+
+type hookTransport struct {
+	Transport
+	onSend func(*Message)
+}
+
+func (h *hookTransport) Send(m *Message) error {
+	err := h.Transport.Send(m)
+	h.onSend(m)
+	return err
 }
