@@ -60,3 +60,40 @@ func shownAlready(v reflect.Value) bool {
 	t := v.Type()
 	return t.Kind() == reflect.Ptr && t.Elem().Name() == "Handle" && strings.HasSuffix(t.Elem().PkgPath(), "runtime/display")
 }
+
+const trainPath = "tandem.dev/tandem/runtime/train"
+
+// installTrainProgress sets train.DefaultProgress to make runtime/display's
+// live training view (display.Training), so train.Fit in a cell shows a
+// progress bar and loss curve. Both packages are reached through
+// Options.Symbols by reflection: the kernel does not import the runtime,
+// and no interpreted callback is involved.
+func (s *Session) installTrainProgress() {
+	tr := s.opts.Symbols[keyOf(s.opts.Symbols, trainPath)]
+	ds := s.opts.Symbols[keyOf(s.opts.Symbols, displayPath)]
+	dp, training, opts := tr["DefaultProgress"], ds["Training"], ds["TrainingOptions"]
+	if !dp.IsValid() || !dp.CanSet() || dp.Kind() != reflect.Func || !training.IsValid() || !opts.IsValid() {
+		return
+	}
+	ft := dp.Type()
+	ot := opts.Type()
+	if ot.Kind() == reflect.Ptr {
+		ot = ot.Elem()
+	}
+	if ft.NumIn() != 2 || ft.NumOut() != 1 || training.Type().NumIn() != 1 || training.Type().In(0) != ot ||
+		!training.Type().Out(0).Implements(ft.Out(0)) || ot.Kind() != reflect.Struct {
+		return
+	}
+	dp.Set(reflect.MakeFunc(ft, func(args []reflect.Value) []reflect.Value {
+		o := reflect.New(ot).Elem()
+		for i, f := range []string{"Epochs", "StepsPerEpoch"} {
+			if fv := o.FieldByName(f); fv.IsValid() && fv.CanSet() && fv.Kind() == args[i].Kind() {
+				fv.Set(args[i])
+			}
+		}
+		v := training.Call([]reflect.Value{o})[0]
+		r := reflect.New(ft.Out(0)).Elem()
+		r.Set(v)
+		return []reflect.Value{r}
+	}))
+}

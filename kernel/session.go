@@ -176,6 +176,7 @@ func New(opts Options) (*Session, error) {
 	s.in = in
 	s.takeSnapshot()
 	s.installDisplay()
+	s.installTrainProgress()
 	return s, nil
 }
 

@@ -1171,6 +1171,10 @@ func (s *splitter) segments() *Cell {
 		c.Segments = append(c.Segments, seg)
 		i = j
 	}
+	// imports apply to the whole cell, as to a Go file: evaluate them first
+	sort.SliceStable(c.Segments, func(i, j int) bool {
+		return c.Segments[i].Kind == Import && c.Segments[j].Kind != Import
+	})
 	return c
 }
 

@@ -33,7 +33,7 @@ func TestSplit_Segments(t *testing.T) {
 		{"1 + 1", "Expr"},
 		{"import \"fmt\"\nfmt.Println(1)", "Import Expr"},
 		{"type T int\nfunc (T) M() {}\nx := T(1)\nfunc f() {}\nx", "Decl Stmt Decl Expr"},
-		{"x := 1\ny := 2\nimport \"os\"\nvar z = 3", "Stmt Import Stmt"},
+		{"x := 1\ny := 2\nimport \"os\"\nvar z = 3", "Import Stmt Stmt"},
 		{"func() { println(1) }()", "Expr"},
 		{"func (x int) { println(x) }(3)\nconst c = 1", "Stmt Decl"},
 		{"// just a comment", ""},
