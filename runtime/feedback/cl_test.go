@@ -4,6 +4,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"tandem.dev/tandem/runtime/data"
 )
 
 // The expected values below were worked out by hand from the definitions in
@@ -161,5 +163,29 @@ func TestJoint_Filters(t *testing.T) {
 	q := j.Noise()
 	if got, want := q[0][1], 2.0/8; math.Abs(got-want) > 1e-12 {
 		t.Errorf("Noise[0][1] got: %v want: %v", got, want)
+	}
+}
+
+func TestDefaultConfig(t *testing.T) {
+	rows := func(n int) [][]float64 { return make([][]float64, n) }
+	for _, test := range []struct {
+		n, epochs, patience int
+		validation          float64
+	}{
+		{150, 300, 0, 0},    // 120 rows per fold: 4 steps an epoch, capped at 300 epochs
+		{600, 100, 0, 0},    // 480 rows: 15 steps an epoch, 1,500 steps in 100 epochs
+		{1350, 100, 8, 0.1}, // digits: 1,080 rows
+		{10000, 37, 3, 0.1}, // 8,000 rows: 300,000 / 8,000
+		{60000, 10, 3, 0.1}, // Fashion-MNIST
+	} {
+		x := rows(test.n)
+		for i := range x {
+			x[i] = []float64{float64(i)}
+		}
+		ds := data.New(data.Frame{X: x})
+		cfg := DefaultConfig(ds)
+		if cfg.Epochs != test.epochs || cfg.Patience != test.patience || cfg.Validation != test.validation {
+			t.Errorf("%d rows: got %d epochs, patience %d, validation %v; want %d, %d, %v", test.n, cfg.Epochs, cfg.Patience, cfg.Validation, test.epochs, test.patience, test.validation)
+		}
 	}
 }
