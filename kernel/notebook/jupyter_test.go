@@ -46,7 +46,7 @@ func TestFormat_Nbformat(t *testing.T) {
 		nb.Extra = nil // kept by Parse and Format, but the schema forbids unknown top-level keys
 		valid = append(valid, write(name, nb))
 	}
-	script, err := notebook.ParseScript(read(t, "script.go"))
+	script, err := notebook.ParseScript(read(t, "script.percent"))
 	if err != nil {
 		t.Fatal(err)
 	}

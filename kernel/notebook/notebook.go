@@ -288,7 +288,9 @@ func joinOutput(o map[string]any) error {
 	return nil
 }
 
-func isJSONMime(mime string) bool { return mime == "application/json" || strings.HasSuffix(mime, "+json") }
+func isJSONMime(mime string) bool {
+	return mime == "application/json" || strings.HasSuffix(mime, "+json")
+}
 
 // multiline accepts a string, an array of strings, or nothing.
 func multiline(v any) (string, error) {

@@ -152,7 +152,7 @@ func TestParse_TooLarge(t *testing.T) {
 }
 
 func TestScript_Golden(t *testing.T) {
-	in := read(t, "script.go")
+	in := read(t, "script.percent")
 	nb, err := notebook.ParseScript(in)
 	if err != nil {
 		t.Fatal(err)
@@ -283,7 +283,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func FuzzParseScript(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("testdata", "script.go"))
+	b, err := os.ReadFile(filepath.Join("testdata", "script.percent"))
 	if err != nil {
 		f.Fatal(err)
 	}

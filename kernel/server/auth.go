@@ -201,7 +201,9 @@ func public(r *http.Request) bool {
 	return safeMethod(r.Method) && !isWebSocket(r) && strings.HasPrefix(r.URL.Path, "/static/")
 }
 
-func safeMethod(m string) bool { return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions }
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
 
 func isWebSocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")

@@ -120,10 +120,33 @@ func (s *Server) writeLoop(ctx context.Context, c *wsConn) {
 				return
 			}
 		case <-c.done:
+			if c.code == websocket.StatusNormalClosure {
+				// A normal close (kernel shut down) first delivers what is
+				// queued, such as the "dead" status; a cut-off slow client
+				// does not wait for that.
+				s.drain(ctx, c)
+			}
 			go c.c.Close(c.code, c.reason) // waits for the peer's close at most 5 s
 			time.AfterFunc(5*time.Second, func() { c.c.CloseNow() })
 			return
 		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// drain writes the frames still queued, for at most two seconds.
+func (s *Server) drain(ctx context.Context, c *wsConn) {
+	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	for {
+		select {
+		case b := <-c.out:
+			c.queued.Add(-int64(len(b)))
+			if c.c.Write(dctx, websocket.MessageText, b) != nil {
+				return
+			}
+		default:
 			return
 		}
 	}

@@ -226,7 +226,9 @@ func TestChannels_Execute(t *testing.T) {
 	if reply.Channel != jupyter.Shell {
 		t.Errorf("reply channel %q", reply.Channel)
 	}
-	until(t, c, func(m *jupyter.Message) bool { return m.Header.MsgType == "status" && strings.Contains(string(m.Content), "idle") })
+	until(t, c, func(m *jupyter.Message) bool {
+		return m.Header.MsgType == "status" && strings.Contains(string(m.Content), "idle")
+	})
 	var k kernelModel
 	h.do("GET", "/api/kernels/"+id, nil).json(t, &k)
 	if k.Connections != 1 || k.ExecutionState != "idle" {
@@ -313,7 +315,9 @@ func TestChannels_LifecycleMessages(t *testing.T) {
 	}
 	// Shutdown: status dead, then the socket closes.
 	h.do("DELETE", "/api/kernels/"+id, nil)
-	until(t, c, func(m *jupyter.Message) bool { return m.Header.MsgType == "status" && strings.Contains(string(m.Content), "dead") })
+	until(t, c, func(m *jupyter.Message) bool {
+		return m.Header.MsgType == "status" && strings.Contains(string(m.Content), "dead")
+	})
 	if _, err := recvMsg(t, c, 2*time.Second); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
 		t.Errorf("after shutdown: %v", err)
 	}
