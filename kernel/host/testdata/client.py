@@ -135,10 +135,23 @@ try:
     check("state kept after SIGINT", text_of(outs, "execute_result") == "40", (reply, outs))
 
     check("kernel alive", km.is_alive())
+
+    # A cell stuck in compiled code does not stop at the interrupt: the
+    # session reports it and the process exits, so that the client's
+    # restarter (jupyter_server's) starts a fresh one.
+    msg_id = kc.execute("time.Sleep(time.Hour)")
+    time.sleep(0.3)
+    km.interrupt_kernel()
+    r = shell_reply(kc, msg_id, timeout=30)
+    check("stuck cell reported", r["status"] == "error" and r.get("ename") == "Stuck", r)
+    deadline = time.time() + 5
+    while km.is_alive() and time.time() < deadline:
+        time.sleep(0.05)
+    check("stuck kernel exits to be restarted", not km.is_alive())
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=False)
-check("shutdown", not km.is_alive())
+check("stopped", not km.is_alive())
 if failures:
     print(f"{len(failures)} checks failed: {', '.join(failures)}")
     sys.exit(1)
