@@ -157,7 +157,20 @@ func CrossValidate(newModel func() nn.Module, ds *data.Dataset, cfg train.Config
 		if e <= 0 {
 			e = 10
 		}
-		prog = train.DefaultProgress(k*e, 0)
+		rows := ds.Len() * (k - 1) / k
+		rows -= int(float64(rows) * cfg.Validation)
+		bs := cfg.BatchSize
+		if bs == 0 {
+			bs = 32
+		}
+		if bs < 0 || bs > rows {
+			bs = rows
+		}
+		steps := 0
+		if bs > 0 {
+			steps = (rows + bs - 1) / bs
+		}
+		prog = train.DefaultProgress(k*e, steps)
 		cfg.Progress = foldProgress{prog}
 	}
 	if prog != nil {
@@ -211,6 +224,13 @@ type foldProgress struct{ p train.Progress }
 func (f foldProgress) Step()                { f.p.Step() }
 func (f foldProgress) Epoch(tl, vl float64) { f.p.Epoch(tl, vl) }
 func (f foldProgress) Done()                {}
+
+// Note forwards the epoch's accuracy line to displays that show one.
+func (f foldProgress) Note(s string) {
+	if n, ok := f.p.(interface{ Note(string) }); ok {
+		n.Note(s)
+	}
+}
 
 // Predicted returns the out-of-fold predicted class of each row.
 func (r *CrossValidation) Predicted() []int { return ArgMax(r.Proba) }

@@ -181,8 +181,8 @@ func TestCrossValidate_Progress(t *testing.T) {
 	made := 0
 	train.SetDefaultProgress(func(epochs, steps int) train.Progress {
 		made++
-		if epochs != 3*4 {
-			t.Errorf("one display for %d epochs, want 12", epochs)
+		if epochs != 3*4 || steps != 4 {
+			t.Errorf("one display for %d epochs of %d steps, want 12 of 4", epochs, steps)
 		}
 		return p
 	})
