@@ -193,28 +193,42 @@ func inputGradient(m nn.Module, x []float64, a, b int) []float64 {
 	return g
 }
 
+// scan calls f with every row of ds in order (position, features as
+// float32), reading it in batches without copying the whole dataset;
+// host.Check runs between batches.
+func scan(ds *data.Dataset, f func(i int, x []float32)) {
+	b := ds.Batches(data.Batching{Size: 4096, NoShuffle: true})
+	nf := ds.NumFeatures()
+	for b.Next() {
+		d := b.X().Data()
+		for j, i := range b.Rows() {
+			f(i, d[j*nf:j*nf+nf])
+		}
+	}
+}
+
 // columnStats returns the mean of every feature over ds and the inverse
 // of its population standard deviation (1 for a constant feature);
 // missing values are skipped.
 func columnStats(ds *data.Dataset) (mean, scale []float64) {
-	f, rows := ds.NumFeatures(), ds.Len()
-	xm := ds.Matrix()
-	mean, scale = make([]float64, f), make([]float64, f)
-	for j := 0; j < f; j++ {
-		var s, ss float64
-		cnt := 0
-		for i := 0; i < rows; i++ {
-			v := xm[i*f+j]
-			if !math.IsNaN(v) {
-				s += v
-				ss += v * v
-				cnt++
+	nf := ds.NumFeatures()
+	sum, sq := make([]float64, nf), make([]float64, nf)
+	cnt := make([]int, nf)
+	scan(ds, func(_ int, x []float32) {
+		for j, v := range x {
+			if w := float64(v); !math.IsNaN(w) {
+				sum[j] += w
+				sq[j] += w * w
+				cnt[j]++
 			}
 		}
+	})
+	mean, scale = make([]float64, nf), make([]float64, nf)
+	for j := range mean {
 		scale[j], mean[j] = 1, math.NaN()
-		if cnt > 0 {
-			mean[j] = s / float64(cnt)
-			if sd := math.Sqrt(math.Max(ss/float64(cnt)-mean[j]*mean[j], 0)); sd > 1e-12 {
+		if cnt[j] > 0 {
+			mean[j] = sum[j] / float64(cnt[j])
+			if sd := math.Sqrt(math.Max(sq[j]/float64(cnt[j])-mean[j]*mean[j], 0)); sd > 1e-12 {
 				scale[j] = 1 / sd
 			}
 		}
@@ -225,30 +239,24 @@ func columnStats(ds *data.Dataset) (mean, scale []float64) {
 // neighbors returns the n rows nearest to row, over features standardised
 // with scale (features missing in either row are skipped).
 func neighbors(ds *data.Dataset, row, n int, scale []float64) []Neighbor {
-	f := ds.NumFeatures()
-	xm := ds.Matrix()
-	rows := ds.Len()
-	me := xm[row*f : row*f+f]
+	me := ds.Row(row)
 	type cand struct {
 		i int
 		d float64
 	}
 	var cs []cand
-	for i := 0; i < rows; i++ {
-		if i%4096 == 0 {
-			host.Check()
-		}
+	scan(ds, func(i int, x []float32) {
 		if i == row {
-			continue
+			return
 		}
 		d := 0.0
-		for j, v := range xm[i*f : i*f+f] {
-			if w := (v - me[j]) * scale[j]; !math.IsNaN(w) {
+		for j, v := range x {
+			if w := (float64(v) - me[j]) * scale[j]; !math.IsNaN(w) {
 				d += w * w
 			}
 		}
 		cs = append(cs, cand{i, math.Sqrt(d)})
-	}
+	})
 	sort.SliceStable(cs, func(a, b int) bool { return cs[a].d < cs[b].d })
 	keys, labels := ds.Keys(), ds.LabelStrings()
 	var out []Neighbor
