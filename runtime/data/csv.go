@@ -44,7 +44,14 @@ var defaultMissing = []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL", "No
 func LoadCSV(path string, opt CSV) *Dataset {
 	f, err := os.Open(path)
 	if err != nil {
-		panic(Error{"data: " + err.Error()})
+		msg := "data: " + err.Error()
+		switch strings.ToLower(filepath.Base(path)) {
+		case "iris.csv":
+			msg += " (the built-in copy is data.Iris())"
+		case "digits.csv":
+			msg += " (the built-in copy is data.Digits())"
+		}
+		panic(Error{msg})
 	}
 	defer f.Close()
 	if opt.Name == "" {

@@ -125,6 +125,9 @@ func TestReadCSV_Errors(t *testing.T) {
 	if msg := panicMsg(t, func() { LoadCSV("testdata/nonexistent.csv", CSV{}) }); !strings.Contains(msg, "nonexistent.csv") {
 		t.Errorf("LoadCSV of a missing file: %q", msg)
 	}
+	if msg := panicMsg(t, func() { LoadCSV("nowhere/iris.csv", CSV{}) }); !strings.HasSuffix(msg, "(the built-in copy is data.Iris())") {
+		t.Errorf("LoadCSV of a missing iris.csv: %q", msg)
+	}
 }
 
 func TestReadCSV_Kinds(t *testing.T) {
