@@ -45,6 +45,9 @@ func TestIntegration_NorthStar(t *testing.T) {
 		"m := nn.NewSequential([]nn.Module{nn.NewLinear(4, 16), nn.NewReLU(), nn.NewLinear(16, 3)})\nh := train.Fit(m, tr, train.Config{Epochs: 30, LR: 0.05})\nlen(h.TrainLoss())",
 		"metrics.Confusion(m, te)",
 		"x := tensor.New([]float32{1, 2, 3, 4}, 2, 2)\nx",
+		"display.Show(display.HTML(\"<b>x</b>\"))",
+		"chart.Bar([]string{\"a\", \"b\"}, []float64{1, 2})",
+		"import \"os\"\ntrain.SetDefaultProgress(train.Text(os.Stdout))\ntrain.Fit(m, tr, train.Config{Epochs: 3, LR: 0.05})\n1",
 		"type Layer struct{ W *tensor.Tensor }\nfunc (l *Layer) Forward(x *autograd.Var) *autograd.Var { return x }\nfunc (l *Layer) Parameters() []*autograd.Var { return nil }\nimport \"tandem.dev/tandem/runtime/autograd\"\nvar mod nn.Module = &Layer{}\nmod.Parameters() == nil",
 	} {
 		start := time.Now()

@@ -18,7 +18,7 @@ import (
 // this is how a type changes and how memory is bounded. It returns notes
 // for the user (what could not be carried or replayed); s.replayErr is set
 // when a declaration of the current cell fails to compile.
-func (s *Session) rebuild(reason string) (notes []string) {
+func (s *Session) rebuild(reason string, stale map[string]bool) (notes []string) {
 	s.replayErr = nil
 	s.rebuilds++
 	old := s.in
@@ -57,6 +57,7 @@ func (s *Session) rebuild(reason string) (notes []string) {
 	// variables
 	carry := map[string]reflect.Value{}
 	var dropped []string
+	var cellVals []cellVal
 	names := make([]string, 0, len(s.vars))
 	for n := range s.vars {
 		names = append(names, n)
@@ -72,6 +73,10 @@ func (s *Session) rebuild(reason string) (notes []string) {
 			continue
 		}
 		if !carriable(v) || s.cellTyped(s.vars[n]) || !sameStatic(old, n, v) {
+			if te := s.cellTypeExpr(old, n, stale); te != "" {
+				cellVals = append(cellVals, cellVal{n, te, v})
+				continue
+			}
 			dropped = append(dropped, fmt.Sprintf("%s (cell %d)", n, s.vars[n].cell))
 			delete(s.vars, n)
 			continue
@@ -92,6 +97,22 @@ func (s *Session) rebuild(reason string) (notes []string) {
 				notes = append(notes, "note: values could not be carried over: "+err.Error())
 			} else if e := s.eval(ctx, b.String(), cell.Segment{}); e != nil {
 				notes = append(notes, "note: values could not be carried over: "+e.Msg)
+			}
+		}
+	}
+	// values of cell types: same type source, so the same reflect type
+	if len(cellVals) > 0 {
+		var b strings.Builder
+		b.WriteString(";\n")
+		for _, c := range cellVals {
+			b.WriteString("var " + c.name + " " + c.typ + "\n")
+		}
+		ok := s.eval(ctx, b.String(), cell.Segment{}) == nil
+		g := in.Globals()
+		for _, c := range cellVals {
+			if !ok || !setValue(g[c.name], c.v) {
+				dropped = append(dropped, fmt.Sprintf("%s (cell %d)", c.name, s.vars[c.name].cell))
+				delete(s.vars, c.name)
 			}
 		}
 	}
@@ -236,4 +257,85 @@ func (s *Session) cellTyped(vi varInfo) bool {
 		}
 	}
 	return false
+}
+
+type cellVal struct {
+	name, typ string
+	v         reflect.Value
+}
+
+// setValue sets dst to v, reporting false if their types differ.
+func setValue(dst, v reflect.Value) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if !dst.IsValid() || !dst.CanSet() || dst.Type() != v.Type() {
+		return false
+	}
+	dst.Set(v)
+	return true
+}
+
+// cellTypeExpr finds, by asking the old interpreter, which of a few type
+// expressions over the cell-defined types (T, *T, []T, []*T, map[string]T,
+// map[string]*T) variable n has, skipping stale (redefined) types and the
+// types built on them. It returns "" if none matches.
+func (s *Session) cellTypeExpr(old *interp.Interpreter, n string, stale map[string]bool) (te string) {
+	bad := map[string]bool{}
+	for k := range stale {
+		bad[k] = true
+	}
+	for grew := true; grew; {
+		grew = false
+		for name, e := range s.defs {
+			if e.item.Kind != cell.Type || bad[name] {
+				continue
+			}
+			for _, u := range e.item.Uses {
+				if bad[u] {
+					bad[name], grew = true, true
+					break
+				}
+			}
+		}
+	}
+	var cands []string
+	for name, e := range s.defs {
+		if e.item.Kind == cell.Type && !bad[name] && len(e.item.Names) == 1 {
+			for _, f := range []string{"%s", "*%s", "[]%s", "[]*%s", "map[string]%s", "map[string]*%s"} {
+				cands = append(cands, fmt.Sprintf(f, name))
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	sort.Strings(cands)
+	if g := s.vars[n].typ; g != "" {
+		// the guessed type first: yaegi's assertion cannot tell apart cell
+		// structs with the same fields
+		cands = append([]string{g}, cands...)
+	}
+	// comma-ok assertions: yaegi's type switch on a cell value misses
+	var b strings.Builder
+	b.WriteString(";\nfunc() int { var __tx any = " + n + ";")
+	for i, c := range cands {
+		fmt.Fprintf(&b, " if _, ok := __tx.(%s); ok { return %d };", c, i)
+	}
+	b.WriteString(" return -1 }()")
+	defer func() {
+		if recover() != nil {
+			te = ""
+		}
+	}()
+	r, err := old.Eval(b.String())
+	if err != nil || !r.IsValid() || r.Kind() != reflect.Int {
+		return ""
+	}
+	if i := int(r.Int()); i >= 0 && i < len(cands) {
+		return cands[i]
+	}
+	return ""
 }

@@ -369,7 +369,7 @@ func (discard) Display(Bundle, string, bool) {}
 func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 	res := Result{Count: s.count}
 	if s.code > s.opts.CodeBudget {
-		if notes := s.rebuild("memory"); len(notes) > 0 {
+		if notes := s.rebuild("memory", nil); len(notes) > 0 {
 			s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
 		}
 	}
@@ -521,6 +521,7 @@ func norm(src string) string { return normRe.ReplaceAllString(src, "") }
 // funcs.
 func (s *Session) decls(ctx context.Context, seg cell.Segment) *CellError {
 	rebuild := false
+	stale := map[string]bool{}
 	var changed []string
 	for _, it := range seg.Items {
 		for _, n := range it.Names {
@@ -535,7 +536,10 @@ func (s *Session) decls(ctx context.Context, seg cell.Segment) *CellError {
 				continue
 			}
 			switch it.Kind {
-			case cell.Type, cell.Method:
+			case cell.Type:
+				rebuild = true
+				stale[n] = true
+			case cell.Method:
 				rebuild = true
 			default:
 				changed = append(changed, n)
@@ -546,7 +550,7 @@ func (s *Session) decls(ctx context.Context, seg cell.Segment) *CellError {
 		// check that the new declarations compile on their own before
 		// throwing the interpreter away: compile them in a scratch copy
 		s.register(seg.Items)
-		notes := s.rebuild("redefined type")
+		notes := s.rebuild("redefined type", stale)
 		if len(notes) > 0 {
 			s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
 		}
@@ -614,7 +618,7 @@ func (s *Session) redo(ctx context.Context, changed []string, fresh []cell.Item)
 	sort.Slice(todo, func(i, j int) bool { return todo[i].seq < todo[j].seq })
 	for _, e := range todo {
 		if e.item.Kind == cell.Method {
-			notes := s.rebuild("redefined func used by a method")
+			notes := s.rebuild("redefined func used by a method", nil)
 			if len(notes) > 0 {
 				s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
 			}
