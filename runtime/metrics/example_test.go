@@ -103,3 +103,11 @@ func ExampleCompare() {
 	fmt.Println(c.Fixed() > c.Broken(), c.After.Accuracy > c.Before.Accuracy)
 	// Output: true true
 }
+
+func ExamplePrecisionAtK() {
+	// Of the 2 rows a finder ranks as most suspect, 1 really is wrong.
+	wrong := []bool{false, true, false, true}
+	suspicion := []float64{0.9, 0.8, 0.3, 0.1}
+	fmt.Println(metrics.PrecisionAtK(wrong, suspicion, 2))
+	// Output: 0.5
+}

@@ -28,6 +28,7 @@ type reference struct {
 		Positive   []bool      `json:"positive"`
 		Score      []float64   `json:"score"`
 		AUC        float64     `json:"auc"`
+		AP         float64     `json:"average_precision"`
 		AUCOvR     float64     `json:"auc_ovr"`
 		YReg       []float64   `json:"y_reg"`
 		PredReg    []float64   `json:"pred_reg"`
@@ -103,6 +104,9 @@ func TestAgainstScikitLearn(t *testing.T) {
 	}
 	if got := AUC(f.Positive, f.Score); !close(got, f.AUC) {
 		t.Errorf("AUC: got %v want %v", got, f.AUC)
+	}
+	if got := PrecisionRecall(f.Positive, f.Score).AveragePrecision; !close(got, f.AP) {
+		t.Errorf("average precision: got %v want %v", got, f.AP)
 	}
 	if got := AUCOvR(f.Y, f.Proba); !close(got, f.AUCOvR) {
 		t.Errorf("AUCOvR: got %v want %v", got, f.AUCOvR)
@@ -201,5 +205,22 @@ func TestConfusionMatrix_Render(t *testing.T) {
 	}
 	if r := Classification([]int{0, 0}, []int{0, 0}, []string{"a", "b"}); r.Classes[1].Precision != 0 || r.Macro.F1 != 0.5 {
 		t.Errorf("empty class: %+v", r)
+	}
+}
+
+func TestPrecisionAtK(t *testing.T) {
+	pos := []bool{true, false, true, false, true}
+	score := []float64{0.9, 0.8, 0.7, 0.1, 0.2}
+	for _, test := range []struct {
+		k    int
+		want float64
+	}{{1, 1}, {2, 0.5}, {3, 2.0 / 3}, {5, 0.6}} {
+		if got := PrecisionAtK(pos, score, test.k); !close(got, test.want) {
+			t.Errorf("k=%d: got %v want %v", test.k, got, test.want)
+		}
+	}
+	c := PrecisionRecall(pos, score)
+	if !closeAll(c.Recall, []float64{1.0 / 3, 1.0 / 3, 2.0 / 3, 1, 1}) || c.Precision[0] != 1 {
+		t.Errorf("curve: %+v", c)
 	}
 }

@@ -198,3 +198,79 @@ func R2(y, pred []float64) float64 {
 	}
 	return 1 - res/tot
 }
+
+// PRCurve is a precision-recall curve: precision and recall at each
+// distinct score threshold, from the highest threshold down, and the
+// average precision.
+type PRCurve struct {
+	Precision, Recall []float64
+	Thresholds        []float64
+	// AveragePrecision is Σ (Rₙ − Rₙ₋₁)·Pₙ over the thresholds, scikit-learn's
+	// average_precision_score (no interpolation).
+	AveragePrecision float64
+}
+
+// PrecisionRecall computes the precision-recall curve of scores (higher =
+// more positive) against positive. It panics with Error if the lengths
+// differ or no row is positive.
+func PrecisionRecall(positive []bool, scores []float64) *PRCurve {
+	sameLen("PrecisionRecall", len(positive), len(scores))
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	P := 0
+	for _, p := range positive {
+		if p {
+			P++
+		}
+	}
+	if P == 0 {
+		fail("PrecisionRecall: no positive rows")
+	}
+	c := &PRCurve{}
+	tp, prevRecall := 0, 0.0
+	for k, i := range idx {
+		if positive[i] {
+			tp++
+		}
+		if k+1 < len(idx) && scores[idx[k+1]] == scores[i] {
+			continue
+		}
+		prec := float64(tp) / float64(k+1)
+		rec := float64(tp) / float64(P)
+		c.Precision = append(c.Precision, prec)
+		c.Recall = append(c.Recall, rec)
+		c.Thresholds = append(c.Thresholds, scores[i])
+		c.AveragePrecision += (rec - prevRecall) * prec
+		prevRecall = rec
+	}
+	return c
+}
+
+func (c *PRCurve) String() string {
+	return fmt.Sprintf("precision-recall curve, %d points, average precision %.4f", len(c.Precision), c.AveragePrecision)
+}
+
+// PrecisionAtK returns the fraction of positives among the k rows with the
+// highest scores (ties broken by row order), e.g. how many of the k rows a
+// label-error finder ranks first really have wrong labels.
+func PrecisionAtK(positive []bool, scores []float64, k int) float64 {
+	sameLen("PrecisionAtK", len(positive), len(scores))
+	if k <= 0 || k > len(scores) {
+		fail("PrecisionAtK: k = %d for %d rows", k, len(scores))
+	}
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	hit := 0
+	for _, i := range idx[:k] {
+		if positive[i] {
+			hit++
+		}
+	}
+	return float64(hit) / float64(k)
+}

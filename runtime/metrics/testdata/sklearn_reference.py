@@ -60,6 +60,7 @@ def fixtures():
         "log_loss": metrics.log_loss(y, p),
         "positive": pos.tolist(), "score": score.tolist(),
         "auc": metrics.roc_auc_score(pos, score),
+        "average_precision": metrics.average_precision_score(pos, score),
         "auc_ovr": metrics.roc_auc_score(y, p, multi_class="ovr", average="macro"),
         "y_reg": yr.tolist(), "pred_reg": pr.tolist(),
         "mse": metrics.mean_squared_error(yr, pr),
