@@ -1,7 +1,8 @@
 // Package metrics measures models: accuracy, confusion matrices, precision,
-// recall and F1 per class and averaged, log loss, ROC curves and AUC, MSE,
-// MAE and R², k-fold cross-validation with out-of-fold probabilities, and
-// before/after comparisons.
+// recall and F1 per class and averaged, log loss, ROC and precision-recall
+// curves (AUC, average precision), precision at k, MSE, MAE and R², k-fold
+// cross-validation with out-of-fold probabilities, and before/after
+// comparisons. Results render themselves (String, HTML or SVG).
 //
 // Functions on plain slices (Accuracy, NewConfusion, LogLoss, ROC, R2, …)
 // match scikit-learn's definitions (checked against it in the tests); the

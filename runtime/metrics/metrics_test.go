@@ -220,7 +220,7 @@ func TestPrecisionAtK(t *testing.T) {
 		}
 	}
 	c := PrecisionRecall(pos, score)
-	if !closeAll(c.Recall, []float64{1.0 / 3, 1.0 / 3, 2.0 / 3, 1, 1}) || c.Precision[0] != 1 {
+	if !closeAll(c.Recall, []float64{1.0 / 3, 1.0 / 3, 2.0 / 3, 1, 1}) || c.Precision[0] != 1 || !strings.Contains(c.SVG(), "AP 0.") {
 		t.Errorf("curve: %+v", c)
 	}
 }

@@ -249,6 +249,21 @@ func PrecisionRecall(positive []bool, scores []float64) *PRCurve {
 	return c
 }
 
+// SVG draws the curve (recall across, precision up), 240×240 px.
+func (c *PRCurve) SVG() string {
+	const s = 240.0
+	var pts []string
+	for i := range c.Recall {
+		pts = append(pts, fmt.Sprintf("%.1f,%.1f", 20+c.Recall[i]*(s-40), s-20-c.Precision[i]*(s-40)))
+	}
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%[1]g" height="%[1]g" viewBox="0 0 %[1]g %[1]g">`+
+		`<rect x="20" y="20" width="%[2]g" height="%[2]g" fill="none" stroke="#999"/>`+
+		`<polyline fill="none" stroke="#e6550d" stroke-width="2" points="%[3]s"/>`+
+		`<text x="%[4]g" y="%[5]g" font-family="sans-serif" font-size="12" text-anchor="end">AP %[6].3f</text>`+
+		`<text x="%[4]g" y="14" font-family="sans-serif" font-size="10" text-anchor="end">precision ↑ recall →</text></svg>`,
+		s, s-40, strings.Join(pts, " "), s-24, s-26, c.AveragePrecision)
+}
+
 func (c *PRCurve) String() string {
 	return fmt.Sprintf("precision-recall curve, %d points, average precision %.4f", len(c.Precision), c.AveragePrecision)
 }
