@@ -4,19 +4,24 @@
 import "katex/dist/katex.min.css";
 import "./ui/styles.css";
 import { Api } from "./wire";
-import { FileBrowser, NotebookPage, initTheme } from "./ui";
+import { initTheme } from "./ui/theme";
 
 initTheme();
 const api = new Api("");
 const root = document.getElementById("app") ?? document.body;
 const m = /^\/notebooks\/(.+)$/.exec(location.pathname);
+// Each page loads only its own code (the file browser needs no editor).
 if (m) {
   const path = m[1].split("/").map(decodeURIComponent).join("/");
-  const page = new NotebookPage(api, path);
-  root.replaceChildren(page.el);
-  void page.load();
+  void import("./ui/notebook").then(({ NotebookPage }) => {
+    const page = new NotebookPage(api, path);
+    root.replaceChildren(page.el);
+    void page.load();
+  });
 } else {
-  const page = new FileBrowser(api);
-  root.replaceChildren(page.el);
-  void page.load();
+  void import("./ui/browser").then(({ FileBrowser }) => {
+    const page = new FileBrowser(api);
+    root.replaceChildren(page.el);
+    void page.load();
+  });
 }

@@ -311,8 +311,39 @@ func newPage(t testing.TB) *page {
 			p.screenshot(unsafeName.ReplaceAllString(t.Name(), "_") + ".png")
 		}
 		cancel()
+		shutdownSessions(t, env.base)
 	})
 	return p
+}
+
+// shutdownSessions ends every session (and kernel) of the server at base,
+// so tests stay under the server's kernel cap.
+func shutdownSessions(t testing.TB, base string) {
+	req := func(method, path string) (*http.Response, error) {
+		r, err := http.NewRequest(method, base+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.Header.Set("Authorization", "token "+env.token)
+		return http.DefaultClient.Do(r)
+	}
+	res, err := req("GET", "/api/sessions")
+	if err != nil {
+		t.Logf("list sessions: %v", err)
+		return
+	}
+	var sessions []struct{ ID string }
+	err = json.NewDecoder(res.Body).Decode(&sessions)
+	res.Body.Close()
+	if err != nil {
+		t.Logf("list sessions: %v", err)
+		return
+	}
+	for _, s := range sessions {
+		if res, err := req("DELETE", "/api/sessions/"+s.ID); err == nil {
+			res.Body.Close()
+		}
+	}
 }
 
 // listen logs the page's console errors and uncaught exceptions.

@@ -3,3 +3,4 @@ export * from "./registry";
 export * from "./markdown";
 export * from "./ansi";
 export * from "./frame";
+export * from "./styles";

@@ -3,11 +3,45 @@
 // page, so a notebook's Markdown cannot script the app.
 
 import markdownit, { type MarkdownIt, type StateBlock, type StateInline } from "markdown-it";
-import katex from "katex";
 import DOMPurify from "dompurify";
 
-/** renderTeX renders TeX with KaTeX; errors show in red, never throw. */
+type KaTeX = typeof import("katex").default;
+
+// KaTeX is a third of the bundle: it loads on first use, so notebooks
+// without math (and the file browser) never parse it. Until it arrives,
+// math shows as its TeX source, and mathReady() tells the renderers to redo.
+let katex: KaTeX | null = null;
+let loading: Promise<void> | null = null;
+
+/** mathReady loads KaTeX (once) and resolves when it can render. */
+export function mathReady(): Promise<void> {
+  if (!loading) {
+    loading = import("katex").then((m) => {
+      katex = m.default;
+    });
+  }
+  return loading;
+}
+
+/** mathLoaded reports whether KaTeX is loaded. */
+export function mathLoaded(): boolean {
+  return katex !== null;
+}
+
+function escapeHTML(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/**
+ * renderTeX renders TeX with KaTeX; errors show in red, never throw. Before
+ * KaTeX has loaded it returns the source in a "math-pending" element and
+ * starts the load.
+ */
 export function renderTeX(tex: string, display: boolean): string {
+  if (!katex) {
+    void mathReady();
+    return `<span class="math-pending${display ? " display" : ""}">${escapeHTML(display ? "$$" + tex + "$$" : "$" + tex + "$")}</span>`;
+  }
   return katex.renderToString(tex, { displayMode: display, throwOnError: false, output: "htmlAndMathml", strict: "ignore" });
 }
 

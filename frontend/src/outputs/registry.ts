@@ -5,7 +5,8 @@ import type { MimeBundle, Output } from "../notebook/model";
 import { clipText } from "../notebook/text";
 import { stripAnsi } from "../notebook/errors";
 import { renderAnsi } from "./ansi";
-import { renderMarkdown, renderTeX, sanitize } from "./markdown";
+import { mathLoaded, mathReady, renderMarkdown, renderTeX, sanitize } from "./markdown";
+import { applyInlineStyles } from "./styles";
 import { sandboxedFrame } from "./frame";
 
 /** RenderContext carries what renderers need from the notebook. */
@@ -87,7 +88,12 @@ const renderers: Array<[string, Renderer]> = [
   ["text/html", (v) => sandboxedFrame(str(v), "HTML output")],
   ["text/markdown", (v) => {
     const d = el("div", "markdown-output rendered-markdown");
-    d.innerHTML = renderMarkdown(str(v));
+    const draw = () => {
+      d.innerHTML = renderMarkdown(str(v));
+      applyInlineStyles(d);
+    };
+    draw();
+    if (!mathLoaded() && d.querySelector(".math-pending")) void mathReady().then(draw);
     return d;
   }],
   ["image/svg+xml", (v) => {
@@ -105,7 +111,12 @@ const renderers: Array<[string, Renderer]> = [
     let tex = str(v).trim();
     const m = /^\$\$([\s\S]*)\$\$$/.exec(tex) ?? /^\$([\s\S]*)\$$/.exec(tex) ?? /^\\\[([\s\S]*)\\\]$/.exec(tex);
     if (m) tex = m[1];
-    d.innerHTML = sanitize(renderTeX(tex, true));
+    const draw = () => {
+      d.innerHTML = sanitize(renderTeX(tex, true));
+      applyInlineStyles(d);
+    };
+    draw();
+    if (!mathLoaded()) void mathReady().then(draw);
     return d;
   }],
   ["application/json", (v) => textBlock(JSON.stringify(v, null, 2), "json-output")],

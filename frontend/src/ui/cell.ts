@@ -4,7 +4,7 @@
 import type { KeyBinding } from "@codemirror/view";
 import { EditorView, createEditor, setErrorMark, type ErrorMark } from "../editor";
 import { formatElapsed, type Cell } from "../notebook";
-import { renderMarkdown, renderOutput, type RenderContext } from "../outputs";
+import { mathLoaded, mathReady, renderMarkdown, renderOutput, type RenderContext } from "../outputs";
 import { h, iconButton, setHTML } from "./dom";
 
 /** CellHost is what a cell needs from its notebook. */
@@ -150,8 +150,14 @@ export class CellView {
     const showRendered = c.type === "markdown" && c.rendered;
     this.el.classList.toggle("rendered", showRendered);
     if (showRendered) {
-      if (this.hydrated) setHTML(this.md, renderMarkdown(c.source || "*Empty Markdown cell — double-click to edit*"));
-      else this.md.textContent = c.source;
+      if (this.hydrated) {
+        setHTML(this.md, renderMarkdown(c.source || "*Empty Markdown cell — double-click to edit*"));
+        if (!mathLoaded() && this.md.querySelector(".math-pending")) {
+          void mathReady().then(() => {
+            if (this.cell.type === "markdown" && this.cell.rendered) this.renderMarkdownState();
+          });
+        }
+      } else this.md.textContent = c.source;
       this.input.hidden = true;
       this.md.hidden = false;
     } else {

@@ -1,5 +1,7 @@
 // Small DOM helpers: element builder, icons, inline-style re-application.
 
+import { applyInlineStyles } from "../outputs/styles";
+
 type Attrs = Record<string, string | number | boolean | EventListener | undefined | null>;
 type Child = Node | string | null | undefined | false;
 
@@ -73,18 +75,6 @@ export function iconButton(name: string, label: string, onclick: () => void, ext
     onclick();
   });
   return b;
-}
-
-/**
- * applyInlineStyles moves style attributes (KaTeX emits many) into CSSOM,
- * which a strict Content-Security-Policy allows while it blocks the attributes.
- */
-export function applyInlineStyles(root: HTMLElement): void {
-  for (const e of root.querySelectorAll<HTMLElement>("[style]")) {
-    const s = e.getAttribute("style") ?? "";
-    e.removeAttribute("style");
-    e.style.cssText = s;
-  }
 }
 
 /** setHTML sets sanitised HTML and re-applies its inline styles. */
