@@ -45,14 +45,15 @@ type Result struct {
 	ScorePrecision               float64 // the same, ranking every row by score alone
 	FlaggedPrecision             float64 // flipped rows among those proposed
 	Reviewed                     int
+	Caught                       float64 // share of the flipped rows among the Reviewed first in review order
 	Clean, Noisy, Fixed, Random  float64 // test accuracy
 	Recovery, RandomRecovery     float64
 	Suspects                     time.Duration
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("flipped %d of %d; proposed %d (precision %.3f); precision@%d %.3f (by score alone %.3f); test accuracy clean %.4f noisy %.4f fixed %.4f random %.4f; recovery %.2f (random %.2f); Suspects %v",
-		r.Flipped, r.TrainRows, r.Flagged, r.FlaggedPrecision, r.Flipped, r.Precision, r.ScorePrecision, r.Clean, r.Noisy, r.Fixed, r.Random, r.Recovery, r.RandomRecovery, r.Suspects.Round(time.Millisecond))
+	return fmt.Sprintf("flipped %d of %d; proposed %d (precision %.3f); precision@%d %.3f (by score alone %.3f); the first %d catch %.3f of them; test accuracy clean %.4f noisy %.4f fixed %.4f random %.4f; recovery %.2f (random %.2f); Suspects %v",
+		r.Flipped, r.TrainRows, r.Flagged, r.FlaggedPrecision, r.Flipped, r.Precision, r.ScorePrecision, r.Reviewed, r.Caught, r.Clean, r.Noisy, r.Fixed, r.Random, r.Recovery, r.RandomRecovery, r.Suspects.Round(time.Millisecond))
 }
 
 // Split is the data of one run: the standardised training rows with their
@@ -171,6 +172,13 @@ func Run(s Setup) Result {
 	}
 	r.ScorePrecision = float64(hits) / float64(r.Flipped)
 	r.Reviewed = int(s.Review*float64(tr.Len()) + 0.5)
+	hits = 0
+	for _, row := range rank[:r.Reviewed] {
+		if sp.Flipped[row] {
+			hits++
+		}
+	}
+	r.Caught = float64(hits) / float64(r.Flipped)
 
 	clean := data.New(data.Frame{Name: "digits", Features: tr.Features(), X: rowsOf(tr), Y: sp.True, Classes: tr.Classes(), Keys: tr.Keys()})
 	r.Clean = fit(clean)

@@ -76,6 +76,7 @@ func main() {
 	}
 	emit("label errors found: precision in the top k (digits, 10% flipped, k = flipped)", impl, note, r.Precision, "fraction", "higher")
 	emit("label errors found: precision of the rows Suspects proposes (confident learning's own count)", impl, note, r.FlaggedPrecision, "fraction", "higher")
+	emit("flipped labels among the first 15% of the ranking (recall)", impl, note, r.Caught, "fraction", "higher")
 	emit("test accuracy lost to noise recovered by reviewing 15% of training rows", impl, note, r.Recovery*100, "%", "higher")
 	if *model == "mlp" {
 		emit("test accuracy lost to noise recovered by reviewing 15% of training rows", "random review", "random 15% of rows, MLP retrained", r.RandomRecovery*100, "%", "higher")
