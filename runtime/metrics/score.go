@@ -152,7 +152,7 @@ func (c *ROCCurve) SVG() string {
 		`<rect x="20" y="20" width="%[2]g" height="%[2]g" fill="none" stroke="#999"/>`+
 		`<line x1="20" y1="%[3]g" x2="%[3]g" y2="20" stroke="#bbb" stroke-dasharray="4 3"/>`+
 		`<polyline fill="none" stroke="#3182bd" stroke-width="2" points="%[4]s"/>`+
-		`<text x="%[5]g" y="%[6]g" font-family="sans-serif" font-size="12" text-anchor="end">AUC %[7].3f</text>`+
+		`<text x="%[5]g" y="%[6]g" font-family="sans-serif" font-size="12" text-anchor="end">AUC %.3[7]f</text>`+
 		`<text x="%[5]g" y="14" font-family="sans-serif" font-size="10" text-anchor="end">TPR ↑ FPR →</text></svg>`,
 		s, s-40, s-20, strings.Join(pts, " "), s-24, s-26, c.AUC)
 }
@@ -259,7 +259,7 @@ func (c *PRCurve) SVG() string {
 	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%[1]g" height="%[1]g" viewBox="0 0 %[1]g %[1]g">`+
 		`<rect x="20" y="20" width="%[2]g" height="%[2]g" fill="none" stroke="#999"/>`+
 		`<polyline fill="none" stroke="#e6550d" stroke-width="2" points="%[3]s"/>`+
-		`<text x="%[4]g" y="%[5]g" font-family="sans-serif" font-size="12" text-anchor="end">AP %[6].3f</text>`+
+		`<text x="%[4]g" y="%[5]g" font-family="sans-serif" font-size="12" text-anchor="end">AP %.3[6]f</text>`+
 		`<text x="%[4]g" y="14" font-family="sans-serif" font-size="10" text-anchor="end">precision ↑ recall →</text></svg>`,
 		s, s-40, strings.Join(pts, " "), s-24, s-26, c.AveragePrecision)
 }
