@@ -202,3 +202,33 @@ func TestQueue_HTMLImages(t *testing.T) {
 		t.Errorf("the rows not shown are not counted")
 	}
 }
+
+// Unlabelled rows get out-of-fold probabilities but no score, and are never
+// proposed.
+func TestSuspects_Unlabelled(t *testing.T) {
+	ds := data.Iris()
+	keys := ds.Keys()
+	var cs []data.Change
+	for i := 0; i < 150; i += 10 {
+		cs = append(cs, data.Change{Op: data.Relabel, Key: keys[i], Value: ""})
+	}
+	cs = append(cs, data.Change{Op: data.Relabel, Key: keys[1], Value: "virginica"})
+	if _, err := ds.Replay(cs); err != nil {
+		t.Fatal(err)
+	}
+	q := feedback.SuspectsWith(nn.NewLinear(4, 3), ds, feedback.Options{Folds: 3})
+	for i := 0; i < 150; i += 10 {
+		if !math.IsNaN(q.Scores[i]) || len(q.Proba[i]) != 3 {
+			t.Errorf("unlabelled row %d: score %v, %d probabilities", i, q.Scores[i], len(q.Proba[i]))
+		}
+		if _, ok := q.Find(keys[i]); ok {
+			t.Errorf("unlabelled row %d proposed", i)
+		}
+	}
+	if len(q.Rank()) != 135 {
+		t.Errorf("Rank has %d rows, want the 135 labelled", len(q.Rank()))
+	}
+	if it, ok := q.Find(keys[1]); !ok || it.Suggested != "setosa" {
+		t.Errorf("the relabelled setosa: got %+v, %v", it, ok)
+	}
+}

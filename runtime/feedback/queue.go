@@ -34,7 +34,7 @@ type Queue struct {
 	Kind         string // "suspects" or "uncertain"
 	Method       string // how rows were chosen and ranked, in words
 	Dataset      string // the dataset's name
-	Version      string // its content hash (data.Dataset.Hash) when scored
+	Version      string // content hash (data.Dataset.Hash) of the rows scored, replayed corrections included
 	ModelVersion string // the model's version (see ModelVersion), for the ledger's events
 	Classes      []string
 	Items        []Item // the rows proposed, the one to review first first
