@@ -77,3 +77,40 @@ func ExampleExplain() {
 	fmt.Println(e.Predicted, e.Neighbors[0].Label, e.Importance[0].Feature)
 	// Output: setosa setosa petal_length
 }
+
+// Every decision a person makes in a review can record which model
+// prompted it: the version changes with every training step.
+func ExampleModelVersion() {
+	nn.Seed(1)
+	m := nn.NewLinear(4, 3)
+	v1 := feedback.ModelVersion(m)
+	train.Fit(m, data.Iris(), train.Config{Epochs: 1, Quiet: true})
+	v2 := feedback.ModelVersion(m)
+	fmt.Println(v1 != v2, v1[:7])
+	// Output: true Linear@
+}
+
+// Rank orders every labelled row by its score, for a review that goes on
+// past the rows confident learning proposed; Top keeps the first few.
+func ExampleQueue_Rank() {
+	proba := [][]float64{{0.9, 0.1}, {0.6, 0.4}, {0.2, 0.8}, {0.3, 0.7}}
+	ds := data.New(data.Frame{Name: "toy", X: [][]float64{{0}, {1}, {2}, {3}}, Labels: []string{"a", "a", "a", "b"}})
+	sus := feedback.SuspectsWith(nil, ds, feedback.Options{Proba: proba})
+	fmt.Println(sus.Rank(), sus.Keys())
+	fmt.Printf("%.2f\n", sus.Scores)
+	// Output:
+	// [2 1 3 0] [toy-2]
+	// [0.90 0.60 0.20 0.70]
+}
+
+// ExplainWith can skip permutation importance, which measures the whole
+// model, to explain one row quickly.
+func ExampleExplainWith() {
+	ds := data.Iris()
+	nn.Seed(1)
+	m := nn.NewLinear(4, 3)
+	train.Fit(m, ds, train.Config{Epochs: 100, Optimizer: train.Adam, LR: 0.05, Quiet: true})
+	e := feedback.ExplainWith(m, ds, 100, feedback.ExplainOptions{NoImportance: true, Neighbors: 3})
+	fmt.Println(e.Predicted, len(e.Neighbors), e.Importance == nil)
+	// Output: virginica 3 true
+}

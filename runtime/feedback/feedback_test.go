@@ -75,15 +75,25 @@ func TestUncertainWith(t *testing.T) {
 	}
 }
 
-func TestSuspects_Interrupt(t *testing.T) {
-	defer host.Reset()
-	host.Interrupt()
-	defer func() {
-		if _, ok := recover().(host.Interrupted); !ok {
-			t.Errorf("Suspects did not stop with host.Interrupted")
-		}
-	}()
-	feedback.Suspects(nn.NewLinear(4, 3), data.Iris())
+// Every long entry point stops with host.Interrupted once the cell is
+// interrupted.
+func TestInterrupt(t *testing.T) {
+	for name, f := range map[string]func(){
+		"Suspects":  func() { feedback.Suspects(nn.NewLinear(4, 3), data.Iris()) },
+		"Uncertain": func() { feedback.Uncertain(nn.NewLinear(4, 3), data.Iris()) },
+		"Explain":   func() { feedback.Explain(nn.NewLinear(4, 3), data.Iris(), 0) },
+	} {
+		func() {
+			defer host.Reset()
+			host.Interrupt()
+			defer func() {
+				if _, ok := recover().(host.Interrupted); !ok {
+					t.Errorf("%s did not stop with host.Interrupted", name)
+				}
+			}()
+			f()
+		}()
+	}
 }
 
 func TestSuspects_Misuse(t *testing.T) {
