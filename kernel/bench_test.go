@@ -26,3 +26,15 @@ func BenchmarkSession_Complete(b *testing.B) {
 		s.Complete("fmt.Spr", 7)
 	}
 }
+
+// BenchmarkSession_ExecuteDefine measures a warm cell that redefines a
+// variable and shows a value.
+func BenchmarkSession_ExecuteDefine(b *testing.B) {
+	s := newTestSession(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if r := s.Execute(context.Background(), "x := 1\nx + 1", nil); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+}

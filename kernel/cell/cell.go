@@ -671,10 +671,40 @@ func (s *splitter) walk(root ast.Node) error {
 			s.rangeStmt(x)
 		case *ast.CallExpr:
 			s.builtin(x)
+		case *ast.GoStmt:
+			s.goStmt(x)
 		}
 		return true
 	})
 	return err
+}
+
+// GoRecover is inserted at the start of goroutines a cell starts: a panic
+// there would kill the kernel process; the kernel reports it instead.
+const GoRecover = "defer func() { if r := recover(); r != nil { " + HelperAlias + ".GoPanic(r) } }(); "
+
+// goStmt makes `go func(){…}()` and `go f()` (no arguments, or literal
+// ones, so evaluation order is unchanged) recover their panics.
+func (s *splitter) goStmt(g *ast.GoStmt) {
+	if s.opt.NoChecks {
+		return
+	}
+	if fl, ok := g.Call.Fun.(*ast.FuncLit); ok {
+		p := s.off(fl.Body.Lbrace) + 1
+		s.add(p, p, GoRecover)
+		return
+	}
+	for _, a := range g.Call.Args {
+		if _, ok := a.(*ast.BasicLit); !ok {
+			return
+		}
+	}
+	if g.Call.Ellipsis.IsValid() {
+		return
+	}
+	p, e := s.off(g.Call.Pos()), s.off(g.Call.End())
+	s.add(p, p, "func() { "+GoRecover)
+	s.add(e, e, " }()")
 }
 
 func (s *splitter) entry(b *ast.BlockStmt) {
