@@ -242,3 +242,17 @@ func TestSuspects_Unlabelled(t *testing.T) {
 		t.Errorf("the relabelled setosa: got %+v, %v", it, ok)
 	}
 }
+
+// A row whose probabilities are missing (NaN, from a missing feature) is
+// left out like an unlabelled one.
+func TestSuspects_MissingProbabilities(t *testing.T) {
+	proba := [][]float64{{0.9, 0.1}, {math.NaN(), math.NaN()}, {0.2, 0.8}, {0.3, 0.7}}
+	ds := data.New(data.Frame{Name: "toy", X: [][]float64{{0}, {1}, {2}, {3}}, Labels: []string{"a", "a", "a", "b"}})
+	q := feedback.SuspectsWith(nil, ds, feedback.Options{Proba: proba})
+	if !math.IsNaN(q.Scores[1]) || q.Joint.Rows != 3 {
+		t.Errorf("row 1: score %v, %d rows in the joint; want NaN and 3", q.Scores[1], q.Joint.Rows)
+	}
+	if got := q.Keys(); !reflect.DeepEqual(got, []string{"toy-2"}) {
+		t.Errorf("proposed %v, want [toy-2]", got)
+	}
+}

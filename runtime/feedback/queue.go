@@ -235,7 +235,7 @@ func ModelVersion(m nn.Module) string {
 		t = t.Elem()
 	}
 	name := t.Name()
-	if name == "" {
+	if name == "" || strings.HasPrefix(name, "_") { // the interpreter's wrapper of a cell-defined type
 		name = "model"
 	}
 	return fmt.Sprintf("%s@%016x", name, h.Sum64())

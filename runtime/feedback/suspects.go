@@ -138,6 +138,17 @@ func SuspectsWith(m nn.Module, ds *data.Dataset, opt Options) *Queue {
 		}
 	}
 	host.Check()
+	// A row with a missing feature may get no probabilities (NaN): it is
+	// left out like an unlabelled row.
+	labels = append([]int(nil), labels...)
+	for i, p := range proba {
+		for _, v := range p {
+			if math.IsNaN(v) {
+				labels[i] = -1
+				break
+			}
+		}
+	}
 	j := NewJoint(proba, labels, classes)
 	flag := j.filter(labels, opt.Filter)
 	q := &Queue{Kind: "suspects", Dataset: ds.Name(), Version: ds.Hash(), ModelVersion: ModelVersion(m), Classes: classes,
