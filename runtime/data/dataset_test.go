@@ -916,3 +916,33 @@ func TestDataset_SelectColumns(t *testing.T) {
 		t.Errorf("twice: %q", msg)
 	}
 }
+
+func TestConcat(t *testing.T) {
+	a := LoadCSV("testdata/people.csv", CSV{Label: "label", Key: "id"})
+	b, err := ReadCSV(strings.NewReader("id,age,height,city,note,label\nq1,20,1.7,Brest,new,maybe\nq2,,1.6,Paris,x,yes\n"), CSV{Label: "label", Key: "id", Kinds: map[string]Kind{"city": Categorical, "note": Text}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Concat(a, b)
+	if c.Len() != 12 || c.Keys()[10] != "q1" {
+		t.Fatalf("rows: %d, keys %v", c.Len(), c.Keys())
+	}
+	if got := c.Classes(); !reflect.DeepEqual(got, []string{"no", "yes", "maybe"}) {
+		t.Errorf("classes: %v", got)
+	}
+	if got := c.LabelStrings()[9:]; !reflect.DeepEqual(got, []string{"yes", "maybe", "yes"}) {
+		t.Errorf("labels: %v", got)
+	}
+	if got := c.Strings("city")[10:]; !reflect.DeepEqual(got, []string{"Brest", "Paris"}) {
+		t.Errorf("city: %v", got)
+	}
+	if got := c.Column("age"); !math.IsNaN(got[11]) || got[10] != 20 {
+		t.Errorf("age: %v", got[10:])
+	}
+	if msg := panicMsg(t, func() { Concat(a, a) }); !strings.Contains(msg, `key "p1" is in both`) {
+		t.Errorf("repeated key: %q", msg)
+	}
+	if msg := panicMsg(t, func() { Concat(a, Iris()) }); !strings.Contains(msg, "columns differ") {
+		t.Errorf("other columns: %q", msg)
+	}
+}

@@ -279,3 +279,11 @@ func ExampleDataset_Filter() {
 	fmt.Println(two.Len(), two.ClassCounts())
 	// Output: 100 [0 50 50]
 }
+
+func ExampleConcat() {
+	a := data.New(data.Frame{Name: "old", X: [][]float64{{1}, {2}}, Labels: []string{"a", "b"}})
+	b := data.New(data.Frame{Name: "new", X: [][]float64{{3}}, Labels: []string{"c"}})
+	ds := data.Concat(a, b)
+	fmt.Println(ds.Keys(), ds.Classes(), ds.Labels())
+	// Output: [old-0 old-1 new-0] [a b c] [0 1 2]
+}
