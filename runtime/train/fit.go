@@ -45,7 +45,9 @@ type task struct {
 	binary  bool // one output, two classes: sigmoid
 }
 
-// Fit trains model on ds and returns the history of the run.
+// Fit trains model on ds and returns the history of the run. The model is
+// in training mode (nn.Train) while it trains and in evaluation mode
+// (nn.Eval) when Fit returns.
 //
 // Each epoch visits the rows in a new seeded order in batches of
 // cfg.BatchSize, computes the loss of the model's output, back-propagates
