@@ -4,7 +4,7 @@
 //
 // Digits (1,797 rows) are split 75/25, stratified and seeded; the features
 // are standardised on the training rows; 10% of the training labels are
-// flipped to another class drawn uniformly (seeded). Suspects ranks the
+// flipped to another class drawn uniformly (data.Dataset.FlipLabels, seeded). Suspects ranks the
 // noisy training rows; precision is the share of flipped rows among the
 // first k, k the number flipped. A reviewer who knows the truth then fixes
 // the first 15% of the training rows in review order (and, for the
@@ -84,21 +84,12 @@ func MakeSplit(s Setup) *Split {
 	for _, k := range te.Keys() {
 		sp.TestIndex = append(sp.TestIndex, index[k])
 	}
-	n, classes := tr.Len(), tr.NumClasses()
-	rng := data.Rand(s.Seed + 1)
-	perm := rng.Perm(n)
-	flips := int(s.Noise*float64(n) + 0.5)
-	noisy := append([]int(nil), sp.True...)
-	sp.Flipped = make([]bool, n)
-	for _, i := range perm[:flips] {
-		noisy[i] = (noisy[i] + 1 + rng.IntN(classes-1)) % classes
-		sp.Flipped[i] = true
+	noisy, flipped := tr.FlipLabels(s.Noise, s.Seed+1)
+	sp.Train = noisy
+	sp.Flipped = make([]bool, tr.Len())
+	for _, k := range flipped {
+		sp.Flipped[noisy.Index(k)] = true
 	}
-	x := make([][]float64, n)
-	for i := range x {
-		x[i] = tr.Row(i)
-	}
-	sp.Train = data.New(data.Frame{Name: "digits-noisy", Features: tr.Features(), X: x, Y: noisy, Classes: tr.Classes(), Keys: tr.Keys()})
 	return sp
 }
 
