@@ -94,7 +94,8 @@ func Explain(m nn.Module, ds *data.Dataset, row int) *Explanation {
 	return ExplainWith(m, ds, row, ExplainOptions{})
 }
 
-// ExplainWith is Explain with options. Permutation importance is
+// ExplainWith is Explain with options. It panics with Error if the row has
+// a missing feature. Permutation importance is
 // remembered per model version and dataset version, so explaining another
 // row of the same data with the same weights does not measure it again.
 func ExplainWith(m nn.Module, ds *data.Dataset, row int, opt ExplainOptions) *Explanation {
@@ -122,6 +123,15 @@ func ExplainWith(m nn.Module, ds *data.Dataset, row int, opt ExplainOptions) *Ex
 		}
 	}
 	x := ds.Row(row)
+	var missing []string
+	for f, v := range x {
+		if math.IsNaN(v) {
+			missing = append(missing, feats[f])
+		}
+	}
+	if len(missing) > 0 {
+		fail("Explain: row %d has missing features (%s); fill them or drop the row (DropMissing) first", row, strings.Join(missing, ", "))
+	}
 	e := &Explanation{Key: ds.Keys()[row], Row: row, shown: opt.Features}
 	proba := train.PredictProba(m, ds.Select([]int{row}))[0]
 	classes := ds.Classes()

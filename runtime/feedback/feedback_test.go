@@ -112,6 +112,10 @@ func TestSuspects_Misuse(t *testing.T) {
 			"feedback: Suspects needs a model (or Options.Model or Options.Proba)"},
 		{"row out of range", func() { feedback.Explain(nn.NewLinear(4, 3), data.Iris(), 150) },
 			"feedback: Explain: row 150 is out of range (the dataset has 150 rows)"},
+		{"missing feature", func() {
+			ds := data.New(data.Frame{X: [][]float64{{1, math.NaN()}, {2, 3}}, Labels: []string{"a", "b"}})
+			feedback.Explain(nn.NewLinear(2, 2), ds, 0)
+		}, "feedback: Explain: row 0 has missing features (x1); fill them or drop the row (DropMissing) first"},
 	} {
 		func() {
 			defer func() {
