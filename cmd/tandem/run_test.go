@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"tandem.dev/tandem/kernel/notebook"
+)
+
+// buildTandem builds cmd/tandem into a fresh temporary folder.
+func buildTandem(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the tandem binary and starts kernels")
+	}
+	bin := filepath.Join(t.TempDir(), "tandem")
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(gobin, "build", "-o", bin, "tandem.dev/tandem/cmd/tandem").CombinedOutput(); err != nil {
+		t.Fatalf("build tandem: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// result is what a tandem process did.
+type result struct {
+	code           int
+	stdout, stderr string
+	took           time.Duration
+}
+
+func tandem(t *testing.T, bin, dir string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TANDEM_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = env
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	start := time.Now()
+	err := cmd.Run()
+	r := result{stdout: so.String(), stderr: se.String(), took: time.Since(start)}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("run tandem %v: %v", args, err)
+		}
+		r.code = ee.ExitCode()
+	}
+	return r
+}
+
+// writeNB writes a notebook of cells given as "code:..." / "md:..." (a
+// "code[parameters]:" prefix tags the cell) and returns its path.
+func writeNB(t *testing.T, dir, name string, cells ...string) string {
+	t.Helper()
+	nb := notebook.New()
+	for i, c := range cells {
+		kind, src, _ := strings.Cut(c, ":")
+		cell := &notebook.Cell{ID: "c" + string(rune('a'+i)), Type: "code", Source: src, Metadata: map[string]any{}}
+		switch kind {
+		case "md":
+			cell.Type = "markdown"
+		case "code[parameters]":
+			cell.Metadata["tags"] = []any{"parameters"}
+		}
+		nb.Cells = append(nb.Cells, cell)
+	}
+	data, err := notebook.Format(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readNB(t *testing.T, path string) *notebook.Notebook {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := notebook.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nb
+}
+
+// texts returns the text of a cell's outputs, one string per output.
+func texts(c *notebook.Cell) []string {
+	var out []string
+	for _, o := range c.Outputs {
+		switch o["output_type"] {
+		case "stream":
+			out = append(out, o["name"].(string)+": "+o["text"].(string))
+		case "error":
+			out = append(out, "error: "+o["ename"].(string)+": "+o["evalue"].(string))
+		default:
+			d, _ := o["data"].(map[string]any)
+			s, _ := d["text/plain"].(string)
+			out = append(out, o["output_type"].(string)+": "+s)
+		}
+	}
+	return out
+}
+
+func wantCode(t *testing.T, r result, code int) {
+	t.Helper()
+	if r.code != code {
+		t.Fatalf("exit code: got %d want %d\nstdout:\n%s\nstderr:\n%s", r.code, code, r.stdout, r.stderr)
+	}
+}
+
+func wantContains(t *testing.T, what, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s does not contain %q:\n%s", what, w, got)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	bin := buildTandem(t)
+
+	t.Run("Success", func(t *testing.T) {
+		dir := t.TempDir()
+		in := writeNB(t, dir, "a.ipynb",
+			"md:# Title",
+			"code:x := 6 * 7\nfmt.Println(\"x is\", x)",
+			"code:",
+			"code:x + 1",
+			"code:import \"os\"\nfmt.Fprintln(os.Stderr, \"to stderr\")\nstrings.Repeat(\"ab\", 2)")
+		before, _ := os.ReadFile(in)
+		r := tandem(t, bin, dir, "run", "a.ipynb", "-o", "out.ipynb")
+		wantCode(t, r, 0)
+		wantContains(t, "stderr", r.stderr, "[1/3] cell 2 ok", "[2/3] cell 4 ok", "[3/3] cell 5 ok", "total ")
+		if r.stdout != "" {
+			t.Errorf("stdout with -o: got %q want nothing", r.stdout)
+		}
+		nb := readNB(t, filepath.Join(dir, "out.ipynb"))
+		if got := len(nb.Cells); got != 5 {
+			t.Fatalf("cells: got %d want 5", got)
+		}
+		for i, want := range [][]string{nil, {"stdout: x is 42\n"}, nil, {"execute_result: 43"}, {"stderr: to stderr\n", "execute_result: \"abab\""}} {
+			got := texts(nb.Cells[i])
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("cell %d outputs: got %q want %q", i+1, got, want)
+			}
+		}
+		if c := nb.Cells[1].ExecutionCount; c == nil || *c != 1 {
+			t.Errorf("cell 2 execution count: got %v want 1", c)
+		}
+		if c := nb.Cells[2].ExecutionCount; c != nil {
+			t.Errorf("empty cell 3 execution count: got %v want null", *c)
+		}
+		after, _ := os.ReadFile(in)
+		if !bytes.Equal(before, after) {
+			t.Error("the input notebook was rewritten")
+		}
+
+		// Without -o: outputs on stdout (stderr streams on stderr), nothing written.
+		r = tandem(t, bin, dir, "run", "a.ipynb")
+		wantCode(t, r, 0)
+		if want := "x is 42\n43\n\"abab\"\n"; r.stdout != want {
+			t.Errorf("stdout: got %q want %q", r.stdout, want)
+		}
+		wantContains(t, "stderr", r.stderr, "to stderr\n")
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 2 {
+			t.Errorf("files in the folder: got %d want 2 (a.ipynb, out.ipynb)", len(entries))
+		}
+	})
+
+	t.Run("Script", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "s.go"), []byte("// %% [markdown]\n// # A script\n\n// %%\nsq := func(v int) int { return v * v }\n\n// %%\nfmt.Println(sq(9))\n"), 0o644)
+		r := tandem(t, bin, dir, "run", "s.go", "-o", "s.ipynb")
+		wantCode(t, r, 0)
+		nb := readNB(t, filepath.Join(dir, "s.ipynb"))
+		if got := texts(nb.Cells[2]); len(got) != 1 || got[0] != "stdout: 81\n" {
+			t.Errorf("outputs: got %q want [stdout: 81]", got)
+		}
+	})
+
+	t.Run("Parameters", func(t *testing.T) {
+		dir := t.TempDir()
+		writeNB(t, dir, "p.ipynb",
+			"code[parameters]:n := 2\nrate := 0.5\nname := \"a\"\nverbose := false\nconst wait = 2 * time.Second",
+			"code:fmt.Printf(\"%d %v %q %v %v %T %T\\n\", n, rate, name, verbose, wait, rate, wait)")
+		r := tandem(t, bin, dir, "run", "p.ipynb", "-p", "n=5", "-p", "rate=1", "-p", "name=hello world", "-p", "verbose=true", "-p", "wait=1m30s", "-o", "out.ipynb")
+		wantCode(t, r, 0)
+		nb := readNB(t, filepath.Join(dir, "out.ipynb"))
+		if len(nb.Cells) != 3 {
+			t.Fatalf("cells: got %d want 3 (the injected one after the parameters)", len(nb.Cells))
+		}
+		inj := nb.Cells[1]
+		if tags, _ := inj.Metadata["tags"].([]any); len(tags) != 1 || tags[0] != "injected-parameters" {
+			t.Errorf("injected cell tags: got %v", inj.Metadata["tags"])
+		}
+		want := "stdout: 5 1 \"hello world\" true 1m30s float64 time.Duration\n"
+		if got := texts(nb.Cells[2]); len(got) != 1 || got[0] != want {
+			t.Errorf("outputs: got %q want %q", got, want)
+		}
+		// Defaults when no -p is given.
+		r = tandem(t, bin, dir, "run", "p.ipynb")
+		wantCode(t, r, 0)
+		if want := "2 0.5 \"a\" false 2s float64 time.Duration\n"; r.stdout != want {
+			t.Errorf("stdout: got %q want %q", r.stdout, want)
+		}
+		for _, tc := range []struct {
+			arg  string
+			want string
+		}{
+			{"n=five", `parameter n: "five" is not an integer`},
+			{"rate=fast", `parameter rate: "fast" is not a number`},
+			{"verbose=maybe", `parameter verbose: "maybe" is not a bool`},
+			{"wait=soon", `parameter wait: "soon" is not a duration`},
+			{"epochs=3", `parameter epochs: not declared in the parameters cell (it declares n, rate, name, verbose, wait)`},
+			{"bad", `want name=value`},
+		} {
+			r := tandem(t, bin, dir, "run", "p.ipynb", "-p", tc.arg)
+			wantCode(t, r, 2)
+			wantContains(t, "stderr", r.stderr, tc.want)
+		}
+	})
+
+	t.Run("CompileError", func(t *testing.T) {
+		dir := t.TempDir()
+		writeNB(t, dir, "c.ipynb", "code:fmt.Println(1)", "md:text", "code:a := 1\nb := a +\"x\"\nfmt.Println(b)", "code:fmt.Println(\"not run\")")
+		r := tandem(t, bin, dir, "run", "c.ipynb", "-o", "out.ipynb")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "c.ipynb: cell 3, line 2: CompileError: ", "2 | b := a +\"x\"", "1 of 3 code cells not run")
+		nb := readNB(t, filepath.Join(dir, "out.ipynb"))
+		if got := texts(nb.Cells[2]); len(got) != 1 || !strings.HasPrefix(got[0], "error: CompileError") {
+			t.Errorf("failing cell outputs: got %q", got)
+		}
+		if got := texts(nb.Cells[3]); len(got) != 0 || nb.Cells[3].ExecutionCount != nil {
+			t.Errorf("cell after the failure ran: %q", got)
+		}
+	})
+
+	t.Run("Panic", func(t *testing.T) {
+		dir := t.TempDir()
+		writeNB(t, dir, "p.ipynb", "code:xs := []int{1, 2, 3}\ni := 5", "code:fmt.Println(\"before\")\nfmt.Println(xs[i])")
+		r := tandem(t, bin, dir, "run", "p.ipynb")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "p.ipynb: cell 2, line 2: Panic: ", "[2/2] cell 2 FAILED (Panic)")
+		wantContains(t, "stdout", r.stdout, "before\n")
+	})
+
+	t.Run("KernelCrash", func(t *testing.T) {
+		dir := t.TempDir()
+		// A stack overflow is fatal: the kernel process dies, the supervisor
+		// restarts it, and the run goes on in the new one.
+		writeNB(t, dir, "k.ipynb", "code:var f func(n int) int\nf = func(n int) int { return f(n+1) + 1 }\nf(0)", "code:fmt.Println(\"after\")")
+		r := tandem(t, bin, dir, "run", "k.ipynb", "--keep-going")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "cell 1: KernelDied: The kernel died", "stack overflow", "[2/2] cell 2 ok")
+		wantContains(t, "stdout", r.stdout, "after\n")
+	})
+
+	t.Run("KeepGoing", func(t *testing.T) {
+		dir := t.TempDir()
+		writeNB(t, dir, "k.ipynb", "code:panic(\"first\")", "code:undefinedName", "code:fmt.Println(\"third\")")
+		r := tandem(t, bin, dir, "run", "k.ipynb", "--keep-going", "-o", "out.ipynb")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "cell 1, line 1: Panic: first", "cell 2, line 1: CompileError: ", "[3/3] cell 3 ok")
+		nb := readNB(t, filepath.Join(dir, "out.ipynb"))
+		if got := texts(nb.Cells[2]); len(got) != 1 || got[0] != "stdout: third\n" {
+			t.Errorf("third cell: got %q", got)
+		}
+	})
+
+	t.Run("Timeout", func(t *testing.T) {
+		dir := t.TempDir()
+		// An interpreted loop stops at the interrupt; time.Sleep (compiled)
+		// does not, so the kernel is killed and restarted.
+		writeNB(t, dir, "t.ipynb", "code:fmt.Println(\"start\")", "code:for {\n}", "code:time.Sleep(time.Minute)", "code:fmt.Println(\"end\")")
+		r := tandem(t, bin, dir, "run", "t.ipynb", "--timeout", "1s", "--keep-going")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "cell 2: Timeout: the cell did not finish within 1s", "cell 3: Timeout: the cell did not finish within 1s", "killed and restarted", "[4/4] cell 4 ok")
+		wantContains(t, "stdout", r.stdout, "start\n", "end\n")
+		if r.took > 30*time.Second {
+			t.Errorf("took %s; the timeouts should end it in about 5s", r.took)
+		}
+		// Without --keep-going the run stops at the first timeout.
+		r = tandem(t, bin, dir, "run", "t.ipynb", "--timeout", "1s")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "cell 2: Timeout", "2 of 4 code cells not run")
+		// The overall limit.
+		r = tandem(t, bin, dir, "run", "t.ipynb", "--total-timeout", "1500ms")
+		wantCode(t, r, 1)
+		wantContains(t, "stderr", r.stderr, "cell 2: Timeout: the run did not finish within its time limit")
+	})
+
+	t.Run("Ledger", func(t *testing.T) {
+		dir := t.TempDir()
+		// Cells see an interpreter's environment, not the process's: the
+		// kernel's real environment is read from /proc.
+		writeNB(t, dir, "l.ipynb", "code:import \"os\"\nenv, _ := os.ReadFile(\"/proc/self/environ\")\nfor _, kv := range strings.Split(string(env), \"\\x00\") {\n\tif strings.HasPrefix(kv, \"TANDEM_\") {\n\t\tfmt.Println(kv)\n\t}\n}\nwd, _ := os.Getwd()\nfmt.Println(wd)")
+		sub := t.TempDir() // run from elsewhere: the kernel works in the notebook's folder
+		nbPath := filepath.Join(dir, "l.ipynb")
+		r := tandem(t, bin, sub, "run", nbPath, "--no-ledger")
+		wantCode(t, r, 0)
+		if want := "TANDEM_NOTEBOOK=" + nbPath + "\nTANDEM_NO_LEDGER=1\n" + dir + "\n"; r.stdout != want {
+			t.Errorf("stdout: got %q want %q", r.stdout, want)
+		}
+		r = tandem(t, bin, sub, "run", nbPath)
+		wantCode(t, r, 0)
+		if want := "TANDEM_NOTEBOOK=" + nbPath + "\n" + dir + "\n"; r.stdout != want {
+			t.Errorf("stdout: got %q want %q", r.stdout, want)
+		}
+	})
+
+	t.Run("BadInput", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "corrupt.ipynb"), []byte(`{"cells": [{"cell_type": "code", "source": "x"`), 0o644)
+		os.WriteFile(filepath.Join(dir, "v3.ipynb"), []byte(`{"nbformat": 3, "worksheets": []}`), 0o644)
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"run", "missing.ipynb"}, "tandem run: missing.ipynb: no such file"},
+			{[]string{"run", "corrupt.ipynb"}, "tandem run: corrupt.ipynb: notebook: line 1, column"},
+			{[]string{"run", "v3.ipynb"}, "version 3 is not supported"},
+			{[]string{"run"}, "usage: tandem run"},
+			{[]string{"run", "a.ipynb", "b.ipynb"}, "usage: tandem run"},
+			{[]string{"run", "--timeout", "soon", "a.ipynb"}, "invalid value"},
+			{[]string{"run", "corrupt.ipynb", "-o", "nowhere/out.ipynb"}, "corrupt.ipynb"},
+		} {
+			r := tandem(t, bin, dir, tc.args...)
+			wantCode(t, r, 2)
+			wantContains(t, "stderr", r.stderr, tc.want)
+		}
+	})
+}
