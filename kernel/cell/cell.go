@@ -1075,7 +1075,8 @@ func (s *splitter) builtin(x *ast.CallExpr) {
 			fn = MaxFunc
 		}
 		if len(x.Args) == 1 {
-			s.add(p, e, "")
+			a := x.Args[0]
+			s.add(p, s.off(x.End()), "("+s.src[s.off(a.Pos()):s.off(a.End())]+")")
 			return
 		}
 		s.add(p, e, fn+strings.Repeat("("+fn, len(x.Args)-2))
