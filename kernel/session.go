@@ -338,9 +338,10 @@ func (s *Session) wait(ctx context.Context, done chan Result, cancel func()) Res
 	for {
 		select {
 		case r := <-done:
-			if r.Err == nil || r.Err.Kind != KindInterrupted {
-				r.Err = &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
-			}
+			// stopped by yaegi's cancellation, which leaves closures made
+			// inside functions before now returning zero values
+			r.Err = &CellError{Kind: KindInterrupted, Cell: s.count,
+				Msg: "interrupted (the cell did not reach an interrupt check, so the interpreter was cancelled: callbacks created inside functions before this cell may have stopped working; re-run the cells that create them)"}
 			// cancelled through yaegi: make sure its goroutine is gone
 			for time.Now().Before(deadline) {
 				// cells run one at a time: once yaegi's goroutine for this
