@@ -195,7 +195,7 @@ func TestRunAllQueuedAndElapsed(t *testing.T) {
 // and the notebook keeps working on the restarted kernel.
 func TestKernelCrashIsReported(t *testing.T) {
 	p := newPage(t)
-	name := writeNotebook(t, "crash.ipynb", cell{Source: "import \"time\"\ngo func() { panic(\"boom in a goroutine\") }()\ntime.Sleep(time.Second)"}, cell{Source: "40 + 2"})
+	name := writeNotebook(t, "crash.ipynb", cell{Source: "var f func(int) int\nf = func(n int) int { return f(n+1) + 1 }\nf(0) // overflows the stack: fatal for the process"}, cell{Source: "40 + 2"})
 	p.openNotebook(name)
 	p.waitKernel()
 	p.runCell(0)

@@ -33,7 +33,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	if m := mode(); m != "command" {
 		t.Fatalf("Esc: mode %q want command", m)
 	}
-	p.waitFor(`document.activeElement === document.querySelector(".cells")`, 2*time.Second)
+	p.waitFor(`document.activeElement === document.querySelector(".cells > .cell.selected")`, 2*time.Second)
 	p.key("b")
 	check("B", []string{"a", "", "b", "c"}, 1)
 	if m := mode(); m != "edit" {

@@ -169,7 +169,6 @@ export class NotebookPage implements CellHost {
     this.renderAll();
     this.markSaved(this.version === 0);
     this.select(0, false);
-    this.cellsEl.focus();
     (window as unknown as { tandem: Record<string, unknown> }).tandem = { ready: performance.now(), cells: this.nb.cells.length, page: this };
     document.body.dataset.ready = "1";
     this.session.start().catch((e) => {
@@ -192,7 +191,6 @@ export class NotebookPage implements CellHost {
       this.observer.observe(v.el);
     }
     this.cellsEl.replaceChildren(frag);
-    this.cellsEl.setAttribute("tabindex", "0");
     // The first screenful is hydrated at once, so the page is interactive now.
     for (const v of this.views.slice(0, 12)) v.hydrate();
   }
@@ -410,10 +408,13 @@ export class NotebookPage implements CellHost {
   select(i: number, edit: boolean, atEnd?: boolean): void {
     if (this.views.length === 0) return;
     i = Math.max(0, Math.min(i, this.views.length - 1));
-    this.views[this.current]?.setSelected(false);
+    const prev = this.views[this.current];
+    prev?.setSelected(false);
+    prev?.el.setAttribute("tabindex", "-1");
     this.current = i;
     const v = this.views[i];
     v.setSelected(true);
+    v.el.setAttribute("tabindex", "0"); // roving tabindex: Tab reaches the current cell
     v.hydrate();
     this.typeSelect.value = v.cell.type;
     if (edit) {
@@ -422,10 +423,12 @@ export class NotebookPage implements CellHost {
     } else {
       this.mode = "command";
       if (v.el.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
-      this.cellsEl.focus({ preventScroll: true });
+      // Command mode focuses the cell itself, so a screen reader names it.
+      v.el.focus({ preventScroll: true });
     }
+    const kind = v.cell.type === "code" ? "Code" : v.cell.type === "markdown" ? "Markdown" : "Raw";
+    v.el.setAttribute("aria-label", `${kind} cell ${i + 1} of ${this.views.length}`);
     v.el.scrollIntoView({ block: "nearest" });
-    this.cellsEl.setAttribute("aria-activedescendant", "");
   }
 
   // CellHost
