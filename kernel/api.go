@@ -36,6 +36,11 @@ type Options struct {
 	// CodeBudget is how many bytes of source one interpreter compiles
 	// before the session recycles it (0 = DefaultCodeBudget).
 	CodeBudget int
+	// RecoverGoroutines reports a panic in a goroutine a cell started
+	// (`go func(){…}()`, `go f()`) on stderr and keeps the kernel running.
+	// Off, such a panic kills the kernel process, which the supervisor
+	// detects and restarts.
+	RecoverGoroutines bool
 }
 
 // Bundle is a MIME bundle: MIME type → value (a string, or JSON-able value

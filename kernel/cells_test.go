@@ -101,7 +101,11 @@ func TestCells(t *testing.T) {
 			if kind == "" {
 				t.Fatal("no // Output: or // Error: at the end")
 			}
-			s := newTestSession(t)
+			s, err := New(Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, RecoverGoroutines: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
 			rec := &recorder{}
 			var gotErr string
 			for _, c := range cells {

@@ -381,7 +381,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 			s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
 		}
 	}
-	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined})
+	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined, RecoverGo: s.opts.RecoverGoroutines})
 	if err != nil {
 		var ce *cell.Error
 		if errors.As(err, &ce) {

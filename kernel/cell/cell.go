@@ -157,6 +157,10 @@ type Options struct {
 	// Defined reports whether a top-level name was defined by the user in an
 	// earlier cell; a user-defined min, max or clear is not rewritten.
 	Defined func(name string) bool
+	// RecoverGo makes goroutines started with `go func(){…}()` or `go f()`
+	// recover a panic and report it (HelperAlias.GoPanic) instead of
+	// crashing the process.
+	RecoverGo bool
 }
 
 // Error is a cell that cannot be split: a syntax error or a construct the
@@ -686,7 +690,7 @@ const GoRecover = "defer func() { if r := recover(); r != nil { " + HelperAlias 
 // goStmt makes `go func(){…}()` and `go f()` (no arguments, or literal
 // ones, so evaluation order is unchanged) recover their panics.
 func (s *splitter) goStmt(g *ast.GoStmt) {
-	if s.opt.NoChecks {
+	if s.opt.NoChecks || !s.opt.RecoverGo {
 		return
 	}
 	if fl, ok := g.Call.Fun.(*ast.FuncLit); ok {
