@@ -150,6 +150,13 @@ func TestCompletionAndDocs(t *testing.T) {
 	p.press(" ", 32, chromedp.ModifierCtrl)
 	p.waitFor(`!!document.querySelector(".cm-tooltip-autocomplete") && document.querySelector(".cm-tooltip-autocomplete").innerText.includes("ToUpper")`, 10*time.Second)
 	time.Sleep(150 * time.Millisecond) // CodeMirror ignores accepting keys for 75 ms after the popup opens
+	// The popup is really visible (not clipped by the cell): the topmost
+	// element at the middle of its last option belongs to it.
+	visible := eval[bool](p, `(() => { const opts = document.querySelectorAll(".cm-tooltip-autocomplete li"); const r = opts[opts.length - 1].getBoundingClientRect();
+		const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return !!e && !!e.closest(".cm-tooltip-autocomplete") })()`)
+	if !visible {
+		t.Error("the completion popup is hidden (clipped by the cell?)")
+	}
 	p.enter()
 	p.waitFor(`window.tandem.page.nb.cells[0].source.includes("strings.ToUpper")`, 5*time.Second)
 	p.press("Tab", 9, chromedp.ModifierShift)

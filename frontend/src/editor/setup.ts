@@ -2,7 +2,7 @@
 
 import { EditorState, Prec, type Extension } from "@codemirror/state";
 import {
-  EditorView, drawSelection, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers, placeholder, type KeyBinding,
+  EditorView, drawSelection, highlightActiveLine, highlightSpecialChars, keymap, lineNumbers, placeholder, tooltips, type KeyBinding,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, indentOnInput, indentUnit } from "@codemirror/language";
@@ -42,6 +42,8 @@ export function createEditor(opts: EditorOptions): EditorView {
     closeBrackets(),
     highlightActiveLine(),
     editorTheme(),
+    // Completion and docs tooltips live on <body>: cells clip their contents.
+    tooltips({ parent: document.body }),
     goHighlight(),
     errorMarks(),
     keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),

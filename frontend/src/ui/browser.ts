@@ -109,7 +109,7 @@ export class FileBrowser {
       : h("span", { class: "file-link plain" }, icon("file"), m.name);
     const acts = h("div", { class: "row-actions" },
       iconButton("edit", `Rename ${m.name}`, () => void this.rename(m)),
-      m.type !== "directory" ? iconButton("copy", `Duplicate ${m.name}`, () => void this.duplicate(m)) : null as unknown as HTMLElement,
+      m.type !== "directory" ? iconButton("copy", `Duplicate ${m.name}`, () => void this.duplicate(m)) : null,
       iconButton("trash", `Delete ${m.name}`, () => void this.remove(m)));
     if (s?.kernel) {
       acts.prepend(iconButton("power", `Shut down the kernel of ${m.name}`, () => void this.shutdown(s)));
