@@ -148,3 +148,27 @@ func joinSource(v any) string {
 	}
 	return ""
 }
+
+// A percent-format Go script opens as a notebook and saves back as a script.
+func TestPercentScriptRoundTrip(t *testing.T) {
+	p := newPage(t)
+	src := "// %% [markdown]\n// # A script\n\n// %%\nx := 1\n\n// %%\nx + 1\n"
+	if err := os.WriteFile(filepath.Join(env.root, "script.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.openNotebook("script.go")
+	got := eval[[]string](p, `window.tandem.page.nb.cells.map(c => c.type + ":" + c.source)`)
+	if len(got) != 3 || got[0] != "markdown:# A script" || got[1] != "code:x := 1" || got[2] != "code:x + 1" {
+		t.Fatalf("cells of script.go: %q", got)
+	}
+	p.typeInto(2, "0")
+	p.press("s", 83, chromedp.ModifierCtrl)
+	p.waitFor(`document.querySelector(".dirty-mark").hidden`, 10*time.Second)
+	b, err := os.ReadFile(filepath.Join(env.root, "script.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "x + 10") || !strings.Contains(string(b), "// %%") || strings.Contains(string(b), `"cells"`) {
+		t.Fatalf("script.go after save:\n%s", b)
+	}
+}

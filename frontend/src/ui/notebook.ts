@@ -383,7 +383,9 @@ export class NotebookPage implements CellHost {
       return;
     }
     const dir = old.includes("/") ? old.slice(0, old.lastIndexOf("/") + 1) : "";
-    const next = dir + (v.endsWith(".ipynb") ? v : v + ".ipynb");
+    // A percent-format script stays a script; anything else is a notebook.
+    const ext = old.endsWith(".go") ? ".go" : ".ipynb";
+    const next = dir + (/\.(ipynb|go)$/.test(v) ? v : v + ext);
     try {
       if (this.dirty) await this.save();
       const m = await this.api.rename(old, next);
