@@ -29,6 +29,9 @@ const (
 	// are rewritten to.
 	MinFunc = "__tmin"
 	MaxFunc = "__tmax"
+	// MainFunc is what a cell's func main is renamed to; the cell calls it
+	// once, after its other code.
+	MainFunc = "__tmain"
 	// Reserved prefixes every name above.
 	Reserved = "__t"
 )
@@ -225,6 +228,7 @@ type splitter struct {
 	decl  map[string]bool
 	base  map[*ast.File]int
 	tmp   int
+	main  *ast.FuncDecl // a func main, renamed MainFunc and run at the end
 }
 
 func lineStarts(s string) []int {
@@ -279,6 +283,10 @@ func chunks(src string) []chunk {
 		if atStart && depth == 0 && !(t.t == token.SEMICOLON) {
 			k := Stmt
 			switch t.t {
+			case token.PACKAGE:
+				if len(out) == 0 {
+					k = packageClause // a pasted Go file: ignored
+				}
 			case token.IMPORT:
 				k = Import
 			case token.TYPE, token.CONST:
@@ -326,6 +334,10 @@ func chunks(src string) []chunk {
 	return out
 }
 
+// packageClause is the chunk kind of a leading package clause, which no
+// view keeps.
+const packageClause Kind = -1
+
 // blank returns src with the bytes of the chunks not selected by keep
 // replaced by spaces (newlines kept, so positions stay put).
 func blank(src string, cs []chunk, keep func(Kind) bool) string {
@@ -368,7 +380,7 @@ func (s *splitter) parse() error {
 	s.base = map[*ast.File]int{}
 	var files []*ast.File
 	for _, k := range []Kind{Import, Decl} {
-		dv := declPrefix + blank(s.src, cs, func(x Kind) bool { return x == k })
+		dv := declPrefix + blank(s.src, cs, func(x Kind) bool { return x == k && x != packageClause })
 		df, err := parser.ParseFile(s.fset, "", dv, parser.SkipObjectResolution|parser.ParseComments)
 		if err != nil {
 			return s.parseErr(err, len(declPrefix))
@@ -454,7 +466,14 @@ func (s *splitter) rewrite() error {
 		switch x := n.n.(type) {
 		case *ast.FuncDecl:
 			if x.Recv == nil && x.Name.Name == "main" {
-				return s.errAt(x.Name.Pos(), "func main is not run in a notebook: yaegi would run it again after every later cell; rename it and call it, or put its body at the top level of the cell")
+				// yaegi would run a func main again after every later
+				// cell: rename it, and run it once at the end of the cell
+				if x.Type.Params.NumFields() != 0 || x.Type.Results.NumFields() != 0 {
+					return s.errAt(x.Name.Pos(), "func main must have no arguments and no results")
+				}
+				p := s.off(x.Name.Pos())
+				s.add(p, p+len("main"), MainFunc)
+				s.main = x
 			}
 			if x.Name.Name == "init" && x.Recv == nil {
 				return s.errAt(x.Name.Pos(), "func init is not run in a notebook: put its body at the top level of the cell")
@@ -1205,6 +1224,11 @@ func (s *splitter) segments() *Cell {
 		}
 		c.Segments = append(c.Segments, seg)
 		i = j
+	}
+	if s.main != nil {
+		l, _ := s.lc(s.off(s.main.Name.Pos()))
+		c.Segments = append(c.Segments, Segment{Kind: Stmt, Line: l, Col: 1,
+			Src: ";\n" + Directive(s.opt.Cell, l, 1) + MarkVar + " = " + strconv.Itoa(Encode(s.opt.Cell, l)) + "; " + MainFunc + "()"})
 	}
 	// imports apply to the whole cell, as to a Go file: evaluate them first
 	sort.SliceStable(c.Segments, func(i, j int) bool {

@@ -38,6 +38,7 @@ func TestSplit_Segments(t *testing.T) {
 		{"func() { println(1) }()", "Expr"},
 		{"func (x int) { println(x) }(3)\nconst c = 1", "Stmt Decl"},
 		{"// just a comment", ""},
+		{"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }", "Import Decl Stmt"},
 	} {
 		if got := kinds(split(t, test.src, Options{Cell: 1})); got != test.kinds {
 			t.Errorf("%d: %q: got %q want %q", i, test.src, got, test.kinds)
@@ -169,7 +170,7 @@ func TestSplit_Errors(t *testing.T) {
 		line, col int
 		msg       string
 	}{
-		{"x := 1\nfunc main() {}", 2, 6, "func main is not run in a notebook"},
+		{"x := 1\nfunc main(args []string) {}", 2, 6, "func main must have no arguments"},
 		{"func init() {}", 1, 6, "func init is not run"},
 		{"defer println(1)", 1, 1, "defer at the top level"},
 		{"x := (1 +\n", 2, 1, "expected operand"},

@@ -37,6 +37,10 @@
 //     known (a func literal, a session variable, a call of a session func):
 //     the body becomes the yield func, its break and continue returns.
 //
+// A pasted Go program works: a leading package clause is ignored, and func
+// main (which yaegi would run again after every later cell) is renamed and
+// called once, after the cell's other code.
+//
 // It inserts the cooperative interrupt check
 //
 //	if *__th.Stop != 0 { __th.Check() }
