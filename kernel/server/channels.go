@@ -115,8 +115,8 @@ func (s *Server) writeLoop(ctx context.Context, c *wsConn) {
 			err := c.c.Write(wctx, websocket.MessageText, b)
 			cancel()
 			if err != nil {
-				c.closeWith(websocket.StatusGoingAway, "write failed")
 				c.c.CloseNow()
+				c.closeWith(websocket.StatusGoingAway, "write failed")
 				return
 			}
 		case <-c.done:
@@ -168,8 +168,10 @@ func (s *Server) pingLoop(ctx context.Context, c *wsConn) {
 			err := c.c.Ping(pctx)
 			cancel()
 			if err != nil {
-				c.closeWith(websocket.StatusGoingAway, "ping timeout")
+				// Close the socket before waking the writer, which would
+				// otherwise start a polite close the dead peer never answers.
 				c.c.CloseNow()
+				c.closeWith(websocket.StatusGoingAway, "ping timeout")
 				return
 			}
 		}

@@ -106,6 +106,7 @@ type harness struct {
 	token   string
 	base    string // http://127.0.0.1:port
 	logs    *bytes.Buffer
+	logMu   sync.Mutex
 
 	mu      sync.Mutex
 	kernels map[string]*fakeKernel
@@ -126,14 +127,13 @@ func newHarness(t testing.TB, mod func(*Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logMu sync.Mutex
 	opts := Options{Root: h.dir, Token: h.token, Addr: ln.Addr().String(),
 		App: fstest.MapFS{
 			"index.html":     {Data: []byte("<!doctype html><title>Tandem app</title>")},
 			"static/app.js":  {Data: []byte("console.log(1)")},
 			"static/app.css": {Data: []byte("body{}")},
 		},
-		Logger: slog.New(slog.NewTextHandler(lockedWriter{&logMu, h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger: slog.New(slog.NewTextHandler(lockedWriter{&h.logMu, h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		StartKernel: func(ctx context.Context, cfg KernelConfig) (Kernel, error) {
 			k := &fakeKernel{cfg: cfg}
 			h.mu.Lock()
@@ -163,8 +163,8 @@ func newHarness(t testing.TB, mod func(*Options)) *harness {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = s.Close(ctx)
-		logMu.Lock()
-		defer logMu.Unlock()
+		h.logMu.Lock()
+		defer h.logMu.Unlock()
 		if strings.Contains(h.logs.String(), h.token) {
 			t.Errorf("the token appears in the server log")
 		}
@@ -181,6 +181,12 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+func (h *harness) logText() string {
+	h.logMu.Lock()
+	defer h.logMu.Unlock()
+	return h.logs.String()
 }
 
 func (h *harness) kernel(id string) *fakeKernel {
@@ -364,4 +370,23 @@ func (h *harness) startKernel() string {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// waitConns waits until the kernel has n connections attached (the server
+// attaches a socket just after the upgrade the client already saw).
+func (h *harness) waitConns(kernelID string, n int) {
+	h.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if e := h.s.kernels.get(kernelID); e != nil {
+			e.mu.Lock()
+			got := len(e.conns)
+			e.mu.Unlock()
+			if got == n {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.t.Fatalf("kernel %s: never had %d connections", kernelID, n)
 }

@@ -96,6 +96,7 @@ func TestKernels_Cull(t *testing.T) {
 	unsaved := h.startKernel()
 	h.kernel(unsaved).unsaved.Store(true)
 	h.dial(connected, "s1")
+	h.waitConns(connected, 1)
 	time.Sleep(600 * time.Millisecond)
 	var list []kernelModel
 	h.do("GET", "/api/kernels", nil).json(t, &list)
@@ -216,6 +217,7 @@ func TestChannels_Execute(t *testing.T) {
 	h := newHarness(t, nil)
 	id := h.startKernel()
 	c := h.dial(id, "s1")
+	h.waitConns(id, 1)
 	req := request(jupyter.Shell, "execute_request", "s1", map[string]any{"code": "1+1", "silent": false})
 	sendMsg(t, c, req)
 	res := until(t, c, isType("execute_result"))
@@ -248,7 +250,7 @@ func TestChannels_MultiTab(t *testing.T) {
 	}
 	a := h.dial(s1.Kernel.ID, "tab-a")
 	b := h.dial(s2.Kernel.ID, "tab-b")
-	time.Sleep(50 * time.Millisecond)
+	h.waitConns(s1.Kernel.ID, 2)
 	req := request(jupyter.Shell, "execute_request", "tab-a", map[string]any{"code": "x"})
 	sendMsg(t, a, req)
 	until(t, a, isType("execute_reply"))
@@ -278,7 +280,7 @@ func TestChannels_LifecycleMessages(t *testing.T) {
 	h := newHarness(t, nil)
 	id := h.startKernel()
 	c := h.dial(id, "s")
-	time.Sleep(20 * time.Millisecond)
+	h.waitConns(id, 1)
 	h.do("POST", "/api/kernels/"+id+"/restart", nil)
 	states := []string{}
 	for len(states) < 3 {
@@ -418,15 +420,15 @@ func TestChannels_SlowClient(t *testing.T) {
 			n++
 		}
 	}()
-	time.Sleep(20 * time.Millisecond)
+	h.waitConns(id, 2)
 	parent := request(jupyter.Shell, "execute_request", "x", map[string]any{})
 	line := strings.Repeat("y", 10<<10)
 	var longest time.Duration
-	for i := range 1500 { // 15 MB of output, at up to 50 MB/s
+	for i := range 1500 { // 15 MB of output, at up to about 20 MB/s
 		start := time.Now()
 		k.emit(jupyter.IOPub, "stream", parent, map[string]any{"name": "stdout", "text": line})
 		longest = max(longest, time.Since(start))
-		if i%5 == 4 {
+		if i%2 == 1 {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -468,17 +470,19 @@ func TestChannels_SlowClient(t *testing.T) {
 func TestChannels_PingTimeout(t *testing.T) {
 	h := newHarness(t, func(o *Options) {
 		o.WebSocket.PingInterval = 50 * time.Millisecond
-		o.WebSocket.PingTimeout = 100 * time.Millisecond
+		o.WebSocket.PingTimeout = 300 * time.Millisecond
 	})
 	id := h.startKernel()
-	c := h.dial(id, "s") // never reads, so never answers pings
-	_ = c
-	deadline := time.Now().Add(3 * time.Second)
+	h.dial(id, "s") // never reads, so never answers pings
+	deadline := time.Now().Add(5 * time.Second)
+	for h.s.conns.Load() != 1 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond) // the handler counts it just after the upgrade
+	}
 	for h.s.conns.Load() != 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if n := h.s.conns.Load(); n != 0 {
-		t.Errorf("%d connections still open after missed pongs", n)
+		t.Errorf("%d connections still open after missed pongs; log:\n%s", n, h.logText())
 	}
 	// A reading client answers pings and stays.
 	c2 := h.dial(id, "s2")
@@ -502,7 +506,7 @@ func TestChannels_ConcurrentOutput(t *testing.T) {
 	id := h.startKernel()
 	k := h.kernel(id)
 	c := h.dial(id, "s")
-	time.Sleep(20 * time.Millisecond)
+	h.waitConns(id, 1)
 	parent := request(jupyter.Shell, "execute_request", "s", map[string]any{})
 	var wg sync.WaitGroup
 	for g := range 8 {
