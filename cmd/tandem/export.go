@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"tandem.dev/tandem/frontend"
+	"tandem.dev/tandem/kernel/export"
+)
+
+func init() {
+	register(command{name: "export", short: "convert a notebook: --to html|markdown|script NOTEBOOK.ipynb [-o OUT]", run: runExport})
+}
+
+func runExport(args []string) int {
+	fs := flag.NewFlagSet("tandem export", flag.ContinueOnError)
+	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go)")
+	out := fs.String("o", "", "output `file` (default: the notebook's name with .html, .md or .go beside it; - for stdout, html and script only)")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintln(w, "usage: tandem export --to html|markdown|script NOTEBOOK.ipynb|SCRIPT.go [-o OUT]")
+		fmt.Fprintln(w, "\nExit status: 0 written, 1 could not write, 2 bad usage or input.")
+		fmt.Fprintln(w, "\nflags:")
+		fs.PrintDefaults()
+	}
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(os.Stderr, "tandem export: "+format+"\n", a...)
+		return code
+	}
+	ext := map[string]string{"html": ".html", "markdown": ".md", "md": ".md", "script": ".go"}[*to]
+	if ext == "" {
+		if *to == "" {
+			return fail(exitUsage, "--to is required (html, markdown or script)")
+		}
+		return fail(exitUsage, "unknown format %q (want html, markdown or script)", *to)
+	}
+	in := files[0]
+	nb, err := readNotebook(in)
+	if err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	dest := *out
+	if dest == "" {
+		dest = strings.TrimSuffix(in, filepath.Ext(in)) + ext
+		if dest == in {
+			return fail(exitUsage, "the output would overwrite %s: give -o", in)
+		}
+	}
+	if dest != "-" {
+		if err := checkWritable(dest); err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+	}
+	switch ext {
+	case ".html":
+		abs, _ := filepath.Abs(in)
+		page, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: filepath.Dir(abs)})
+		if err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+		err = writeAtomic(dest, page)
+		if err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	case ".go":
+		if err := writeAtomic(dest, export.Script(nb)); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	case ".md":
+		if dest == "-" {
+			return fail(exitUsage, "markdown writes images beside its file: give -o FILE.md")
+		}
+		base := strings.TrimSuffix(filepath.Base(dest), filepath.Ext(dest))
+		res := export.Markdown(nb, export.MarkdownOptions{FilesDir: base + "_files"})
+		names := make([]string, 0, len(res.Files))
+		for name := range res.Files {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			p := filepath.Join(filepath.Dir(dest), filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+			if err := writeAtomic(p, res.Files[name]); err != nil {
+				return fail(exitFailed, "%v", err)
+			}
+		}
+		if err := writeAtomic(dest, res.Text); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	}
+	if dest != "-" {
+		fmt.Fprintf(os.Stderr, "tandem export: wrote %s\n", dest)
+	}
+	return exitOK
+}

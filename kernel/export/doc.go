@@ -1,0 +1,24 @@
+// Package export converts a notebook to other forms: one self-contained
+// HTML page, Markdown with its images beside it, and a percent-format Go
+// script.
+//
+//	page, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: dir})
+//	md := export.Markdown(nb, export.MarkdownOptions{FilesDir: "analysis_files"}) // md.Text, md.Files
+//	src := export.Script(nb)
+//
+// # HTML
+//
+// The page carries everything it shows and requests nothing (its
+// Content-Security-Policy forbids any fetch): the app's stylesheet with
+// fonts as data: URIs, images as data: URIs, Markdown rendered like the
+// app does (CommonMark with GFM tables and autolinks, via goldmark) and
+// sanitized (no scripts, frames, forms or event handlers), Go code
+// highlighted with the editor's colours. Math stays TeX inside its
+// delimiters, readable as text, and the app's KaTeX, inlined only when the
+// notebook has math, typesets it when the page loads. Rich HTML and
+// JavaScript outputs run only inside <iframe sandbox="allow-scripts"
+// srcdoc=…>, an opaque origin that cannot reach the page. Widgets are drawn
+// as disabled controls from the notebook's widget-state snapshot
+// (metadata.widgets, written by tandem run); without it a widget output
+// falls back to its bundle's other types.
+package export
