@@ -196,6 +196,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/contents/{path...}", s.handleContentsDelete)
 
 	m.HandleFunc("GET /{$}", s.handleIndex)
+	m.HandleFunc("GET /tree", s.handleIndex)
 	m.HandleFunc("GET /tree/{path...}", s.handleIndex)
 	m.HandleFunc("GET /notebooks/{path...}", s.handleIndex)
 	m.HandleFunc("GET /static/{path...}", s.handleStatic)
