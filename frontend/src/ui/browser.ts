@@ -1,7 +1,7 @@
 // FileBrowser: folders and notebooks (new, rename, duplicate, delete) and
 // the running kernels. The folder lives in the URL hash: /#/sub/dir.
 
-import { Api, type ContentsModel, type SessionModel } from "../wire";
+import { Api, ApiError, SIGNED_OUT, type ContentsModel, type SessionModel } from "../wire";
 import { confirmDialog, promptDialog, toast } from "./dialog";
 import { h, humanSize, icon, iconButton, relTime } from "./dom";
 import { themeButton } from "./theme";
@@ -80,7 +80,8 @@ export class FileBrowser {
     try {
       [listing, sessions] = await Promise.all([this.api.get(this.dir), this.api.sessions().catch(() => [])]);
     } catch (e) {
-      this.list.replaceChildren(h("div", { class: "load-error", role: "alert" }, `Cannot list ${this.dir || "the home folder"}: ${(e as Error).message}`));
+      const msg = e instanceof ApiError && e.signedOut ? SIGNED_OUT : `Cannot list ${this.dir || "the home folder"}: ${(e as Error).message}`;
+      this.list.replaceChildren(h("div", { class: "load-error", role: "alert" }, msg));
       return;
     }
     const byPath = new Map(sessions.map((s) => [s.path, s]));

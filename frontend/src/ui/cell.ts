@@ -17,6 +17,7 @@ export interface CellHost {
   move(view: CellView, delta: number): void;
   duplicate(view: CellView): void;
   remove(view: CellView): void;
+  clear(view: CellView): void;
   complete(code: string, pos: number): Promise<{ matches: string[]; start: number; end: number; types?: string[] } | null>;
   inspect(code: string, pos: number): Promise<string | null>;
   renderContext: RenderContext;
@@ -48,6 +49,7 @@ export class CellView {
       iconButton("up", "Move cell up", () => host.move(this, -1)),
       iconButton("down", "Move cell down", () => host.move(this, 1)),
       iconButton("copy", "Duplicate cell", () => host.duplicate(this)),
+      iconButton("clear", "Clear this cell's output", () => host.clear(this)),
       iconButton("trash", "Delete cell (D D)", () => host.remove(this)),
     );
     this.el = h("section", { class: "cell", tabindex: "-1" },

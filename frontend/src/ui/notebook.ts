@@ -9,7 +9,7 @@ import {
   setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, type Cell, type CellType, type Deleted,
   type Notebook,
 } from "../notebook";
-import { Api, ApiError, type Message } from "../wire";
+import { Api, ApiError, SIGNED_OUT, type Message } from "../wire";
 import { CellView, type CellHost } from "./cell";
 import { confirmDialog, promptDialog, showDialog, toast } from "./dialog";
 import { h, iconButton } from "./dom";
@@ -130,7 +130,8 @@ export class NotebookPage implements CellHost {
     try {
       model = await this.api.get(this.path);
     } catch (e) {
-      this.fail(e instanceof ApiError && e.status === 404 ? `There is no notebook at ${this.path}.` : `Cannot open ${this.path}: ${(e as Error).message}`);
+      this.fail(e instanceof ApiError && e.status === 404 ? `There is no notebook at ${this.path}.`
+        : e instanceof ApiError && e.signedOut ? SIGNED_OUT : `Cannot open ${this.path}: ${(e as Error).message}`);
       return;
     }
     if (model.type !== "notebook") {
@@ -581,6 +582,15 @@ export class NotebookPage implements CellHost {
     this.select(i, false);
   }
 
+  clear(view: CellView): void {
+    if (view.cell.type !== "code") return;
+    clearOutputs(view.cell);
+    view.markError(null);
+    if (view.cell.run.phase === "idle") view.cell.run = { phase: "idle" };
+    view.scheduleRender(true);
+    this.touch();
+  }
+
   remove(view: CellView): void {
     this.select(this.views.indexOf(view), false);
     this.deleteCurrent();
@@ -650,7 +660,7 @@ export class NotebookPage implements CellHost {
       if (v.cell.type === "code" && (v.cell.outputs.length || v.cell.executionCount !== null)) {
         clearOutputs(v.cell);
         v.markError(null);
-        v.cell.run = { phase: "idle" };
+        if (v.cell.run.phase === "idle") v.cell.run = { phase: "idle" }; // a running cell keeps running
         v.scheduleRender(true);
       }
     }

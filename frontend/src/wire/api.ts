@@ -15,6 +15,10 @@ export class ApiError extends Error {
     this.status = status;
     this.reason = reason;
   }
+  /** signedOut reports a request without a valid token (the cookie is missing or stale). */
+  get signedOut(): boolean {
+    return this.status === 401;
+  }
   /** conflict reports a save refused because the file changed on disk. */
   get conflict(): boolean {
     return this.status === 409;
@@ -32,6 +36,9 @@ export function contentsPath(path: string): string {
     .map(encodeURIComponent)
     .join("/");
 }
+
+/** SIGNED_OUT explains a 401 to the user. */
+export const SIGNED_OUT = "This browser is not signed in to the server. Open the link with ?token=… that `tandem serve` printed.";
 
 /** Api talks to one Jupyter-compatible server. */
 export class Api {
