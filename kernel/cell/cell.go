@@ -228,7 +228,8 @@ type splitter struct {
 	decl  map[string]bool
 	base  map[*ast.File]int
 	tmp   int
-	main  *ast.FuncDecl // a func main, renamed MainFunc and run at the end
+	main  *ast.FuncDecl     // a func main, renamed MainFunc and run at the end
+	basic map[string]string // cell variables of a basic type, from their := ("" if ambiguous)
 }
 
 func lineStarts(s string) []int {
@@ -513,6 +514,23 @@ func (s *splitter) topStmt(n node) error {
 			}
 			return bad == nil
 		})
+		if a, ok := st.(*ast.AssignStmt); ok && bad != nil && len(a.Lhs) == 1 && len(a.Rhs) == 1 && ast.Unparen(a.Rhs[0]) == bad {
+			if t := s.minMaxType(bad.(*ast.CallExpr)); t != "" {
+				// declare the variable with the inferred type, then assign
+				s.add(n.pos, n.pos, "var "+def+" "+t+"; ")
+				p := s.off(a.TokPos)
+				s.add(p, p+2, "=")
+				// constants get the type (yaegi's inference takes the
+				// first argument's default type: max(1, 2.5) would be int)
+				for _, arg := range bad.(*ast.CallExpr).Args {
+					if _, ok := ast.Unparen(arg).(*ast.BasicLit); ok {
+						s.add(s.off(arg.Pos()), s.off(arg.Pos()), t+"(")
+						s.add(s.off(arg.End()), s.off(arg.End()), ")")
+					}
+				}
+				bad = nil
+			}
+		}
 		if bad != nil {
 			return s.errAt(bad.Pos(), fmt.Sprintf("min and max cannot initialise a variable at the top level of a cell (yaegi cannot infer the type there): declare it first, `var %s T` then `%s = …`", def, def))
 		}
@@ -1069,6 +1087,9 @@ func (s *splitter) collectInts(root ast.Node) {
 						if !ok {
 							continue
 						}
+						if len(x.Lhs) == len(x.Rhs) {
+							s.noteBasic(id.Name, x.Rhs[i])
+						}
 						if _, seen := s.ints[id.Name]; seen {
 							continue
 						}
@@ -1502,4 +1523,80 @@ func defines(st ast.Stmt) string {
 		}
 	}
 	return ""
+}
+
+var basicTypes = map[string]bool{"float32": true, "float64": true, "string": true}
+
+// minMaxType infers the type of a min or max call from its arguments:
+// the type of a typed argument (a session variable, a conversion, len),
+// else float64 if a constant is a float, else the constants' default type.
+func (s *splitter) minMaxType(c *ast.CallExpr) string {
+	weak := ""
+	for _, a := range c.Args {
+		switch x := ast.Unparen(a).(type) {
+		case *ast.BasicLit:
+			switch x.Kind {
+			case token.FLOAT:
+				weak = "float64"
+			case token.INT:
+				if weak == "" {
+					weak = "int"
+				}
+			case token.STRING:
+				return "string"
+			case token.CHAR:
+				if weak == "" {
+					weak = "rune"
+				}
+			}
+		case *ast.CallExpr:
+			if id, ok := x.Fun.(*ast.Ident); ok {
+				if id.Name == "len" || id.Name == "cap" {
+					return "int"
+				}
+				if intTypes[id.Name] || basicTypes[id.Name] {
+					return id.Name
+				}
+			}
+			return ""
+		case *ast.Ident:
+			if t, ok := s.basic[x.Name]; ok {
+				return t // "" when ambiguous
+			}
+			if s.opt.TypeOf != nil {
+				if t := s.opt.TypeOf(x.Name); intTypes[t] || basicTypes[t] {
+					return t
+				}
+			}
+			return ""
+		default:
+			return ""
+		}
+	}
+	return weak
+}
+
+// noteBasic records the basic type of a variable defined in the cell by
+// `name := e`, when e tells it (a literal, a conversion, len).
+func (s *splitter) noteBasic(name string, e ast.Expr) {
+	if s.basic == nil {
+		s.basic = map[string]string{}
+	}
+	t := ""
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		t = map[token.Token]string{token.INT: "int", token.FLOAT: "float64", token.STRING: "string", token.CHAR: "rune"}[x.Kind]
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok {
+			if id.Name == "len" || id.Name == "cap" {
+				t = "int"
+			} else if intTypes[id.Name] || basicTypes[id.Name] {
+				t = id.Name
+			}
+		}
+	}
+	if old, seen := s.basic[name]; seen && old != t {
+		t = ""
+	}
+	s.basic[name] = t
 }

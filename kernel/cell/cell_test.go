@@ -175,7 +175,7 @@ func TestSplit_Errors(t *testing.T) {
 		{"defer println(1)", 1, 1, "defer at the top level"},
 		{"x := (1 +\n", 2, 1, "expected operand"},
 		{"v, ok := <-ch", 1, 10, "needs the channel's element type"},
-		{"n := min(1, 2)", 1, 6, "min and max cannot initialise"},
+		{"n := min(1, 2) * 2", 1, 6, "min and max cannot initialise"},
 		{"x := }", 1, 6, "expected operand"},
 	} {
 		_, err := Split(test.src, Options{Cell: 1})
