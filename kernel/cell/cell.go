@@ -230,6 +230,7 @@ type splitter struct {
 	tmp   int
 	main  *ast.FuncDecl     // a func main, renamed MainFunc and run at the end
 	basic map[string]string // cell variables of a basic type, from their := ("" if ambiguous)
+	types map[string]string // cell variables of a chan or func type, from their := ("" if ambiguous)
 }
 
 func lineStarts(s string) []int {
@@ -585,8 +586,8 @@ func (s *splitter) commaOk(n node, a, b string, rhs ast.Expr) error {
 		}
 		if a != "_" {
 			t := ""
-			if id, ok := r.X.(*ast.Ident); ok && s.opt.TypeOf != nil {
-				t = elemType(s.opt.TypeOf(id.Name))
+			if id, ok := r.X.(*ast.Ident); ok {
+				t = elemType(s.typeOf(id.Name))
 			}
 			if t == "" {
 				return s.errAt(rhs.Pos(), fmt.Sprintf("%s, %s := <-ch at the top level of a cell needs the channel's element type, which is not known here: write `var %s T; var %s bool; %s, %s = <-ch`", a, b, a, b, a, b))
@@ -885,9 +886,7 @@ func (s *splitter) seqParams(e ast.Expr) []string {
 	case *ast.FuncLit:
 		t = s.src[s.off(x.Type.Pos()):s.off(x.Type.End())]
 	case *ast.Ident:
-		if s.opt.TypeOf != nil {
-			t = s.opt.TypeOf(x.Name)
-		}
+		t = s.typeOf(x.Name)
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && s.opt.TypeOf != nil {
 			if ft, ok := typeExpr(s.opt.TypeOf(id.Name)).(*ast.FuncType); ok && ft.Results.NumFields() == 1 {
@@ -1089,6 +1088,7 @@ func (s *splitter) collectInts(root ast.Node) {
 						}
 						if len(x.Lhs) == len(x.Rhs) {
 							s.noteBasic(id.Name, x.Rhs[i])
+							s.noteType(id.Name, x.Rhs[i])
 						}
 						if _, seen := s.ints[id.Name]; seen {
 							continue
@@ -1599,4 +1599,40 @@ func (s *splitter) noteBasic(name string, e ast.Expr) {
 		t = ""
 	}
 	s.basic[name] = t
+}
+
+// noteType records the type, as source, of a variable the cell defines
+// with make(chan T…) or a func literal (for `v, ok := <-ch` and range over
+// a func).
+func (s *splitter) noteType(name string, e ast.Expr) {
+	if s.types == nil {
+		s.types = map[string]string{}
+	}
+	t := ""
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "make" && len(x.Args) > 0 {
+			if _, ok := x.Args[0].(*ast.ChanType); ok {
+				t = s.src[s.off(x.Args[0].Pos()):s.off(x.Args[0].End())]
+			}
+		}
+	case *ast.FuncLit:
+		t = s.src[s.off(x.Type.Pos()):s.off(x.Type.End())]
+	}
+	if old, seen := s.types[name]; seen && old != t {
+		t = ""
+	}
+	s.types[name] = t
+}
+
+// typeOf returns the type of a variable as source: the cell's own
+// definition, else Options.TypeOf.
+func (s *splitter) typeOf(name string) string {
+	if t, ok := s.types[name]; ok {
+		return t
+	}
+	if s.opt.TypeOf != nil {
+		return s.opt.TypeOf(name)
+	}
+	return ""
 }
