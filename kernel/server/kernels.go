@@ -373,7 +373,8 @@ func (e *kernelEntry) output(msg *jupyter.Message) {
 func (e *kernelEntry) fromClient(c *wsConn, msg *jupyter.Message) error {
 	e.mu.Lock()
 	e.lastActivity = time.Now()
-	if msg.Channel != jupyter.Stdin && len(e.pending) < maxPending {
+	// Only requests get replies (comm_msg and input_reply do not).
+	if msg.Channel != jupyter.Stdin && strings.HasSuffix(msg.Header.MsgType, "_request") && len(e.pending) < maxPending {
 		e.pending[msg.Header.MsgID] = pendingReq{conn: c, header: msg.Header}
 	}
 	k := e.k
