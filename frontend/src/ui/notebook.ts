@@ -761,6 +761,15 @@ export class NotebookPage implements CellHost {
             return;
           }
           if (t === "update_display_data") return;
+          if (t === "tandem_error") {
+            // The server refused the request (too large, malformed): no reply will come.
+            applyIOPub(cell, "error", { ename: "RequestRefused", evalue: String(content.message ?? content.reason ?? "refused by the server"), traceback: [] });
+            replied = "error";
+            idle = true;
+            finish();
+            view.scheduleRender(true);
+            return;
+          }
           if (applyIOPub(cell, t, content)) {
             view.scheduleRender(true);
             this.touch();

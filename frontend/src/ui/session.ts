@@ -88,7 +88,7 @@ export class KernelSession {
       } else if (cs === "connected") {
         this.stopWatch();
         this.set(this.busyFor.size ? "busy" : "idle");
-        conn.request("kernel_info_request", {}, {}, "shell");
+        void conn.call("kernel_info_request", {}).catch(() => undefined);
       }
     });
     conn.onIOPub((m) => {
@@ -204,7 +204,7 @@ export class KernelSession {
     await this.api.restart(this.kernelId);
     // Same kernel id, same socket: the server announces starting → idle on
     // iopub; ask for a status too in case those went by already.
-    this.conn?.request("kernel_info_request", {}, {}, "shell");
+    void this.conn?.call("kernel_info_request", {}).catch(() => undefined);
   }
 
   /** rename follows a notebook rename. */
