@@ -72,11 +72,11 @@ type Frame struct {
 // CellError is a failure of user code: a compile error, a panic, an
 // interrupt. It is a result, not a kernel failure.
 type CellError struct {
-	Kind  string // one of the Kind constants (KindCompile, KindPanic, KindInterrupted, KindStuck, …)
-	Cell  int    // execution count of the failing cell
-	Line  int    // 1-based line within the cell; 0 if unknown
-	Col   int    // 1-based column in bytes; 0 if unknown
-	Msg   string // the message; for a panic, the panic value (without "panic: ")
+	Kind string // one of the Kind constants (KindCompile, KindPanic, KindInterrupted, KindStuck, …)
+	Cell int    // execution count of the failing cell
+	Line int    // 1-based line within the cell; 0 if unknown
+	Col  int    // 1-based column in bytes; 0 if unknown
+	Msg  string // the message; for a panic, the panic value (without "panic: ")
 	// Stack is the interpreted call stack, innermost first: the functions
 	// defined in cells that were running, each at its declaration line
 	// (yaegi reports frame entries, not call sites). The cell's top level

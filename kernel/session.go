@@ -222,7 +222,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"GoPanic": reflect.ValueOf(func(v any) {
 				s.out.write("stderr", []byte(fmt.Sprintf("panic in a goroutine started by a cell (recovered; the kernel keeps running): %s\n", panicMsg(v))))
 			}),
-			"Set":   reflect.ValueOf(func(k, v string) { s.rendered[k] = v }),
+			"Set": reflect.ValueOf(func(k, v string) { s.rendered[k] = v }),
 			"SetBytes": reflect.ValueOf(func(k string, v []byte) {
 				s.rendered[k] = base64.StdEncoding.EncodeToString(v)
 			}),
