@@ -92,10 +92,15 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		units = (n + kr.nr - 1) / kr.nr
 	}
 	workers := min(threads, units)
-	if workers < 2 {
+	// One parallel product at a time: when several goroutines multiply at
+	// once (models trained side by side, cross-validation folds), each runs
+	// serially on its own core instead of queueing behind the others for
+	// the shared workers.
+	if workers < 2 || !parallelBusy.CompareAndSwap(0, 1) {
 		gemmSerial(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, acc)
 		return
 	}
+	defer parallelBusy.Store(0)
 	parts := min(2*workers, units)
 	j := getJob()
 	j.transA, j.transB, j.m, j.n, j.k, j.alpha = transA, transB, m, n, k, alpha
@@ -212,6 +217,9 @@ func split(n, parts, p, align int) (lo, hi int) {
 	}
 	return min(u0*align, n), min(u1*align, n)
 }
+
+// parallelBusy is 1 while a parallel product runs.
+var parallelBusy atomic.Int32
 
 var (
 	workCh     = make(chan *gemmJob, 64)

@@ -200,3 +200,37 @@ func kernelKindDefault() int {
 	}
 	return kernelGo
 }
+
+// TestGemm_Concurrent runs products from several goroutines at once (as
+// when cross-validation folds train side by side): every result must be
+// right whichever of them get the parallel path.
+func TestGemm_Concurrent(t *testing.T) {
+	old := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(old)
+	r := rand.New(rand.NewPCG(8, 8))
+	const m, n, k = 96, 160, 130
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	want := make([]float32, m*n)
+	naiveGemm(false, false, m, n, k, 1, a, k, b, n, want, n, false)
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			c := make([]float32, m*n)
+			for rep := 0; rep < 20; rep++ {
+				gemm(false, false, m, n, k, 1, a, k, b, n, c, n, false)
+				for i := range c {
+					if d := math.Abs(float64(c[i] - want[i])); d > 1e-3 {
+						errs <- fmt.Sprintf("goroutine result %d: got: %v want: %v", i, c[i], want[i])
+						return
+					}
+				}
+			}
+			errs <- ""
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
