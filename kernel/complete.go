@@ -165,7 +165,12 @@ func (s *Session) members(x string) []string {
 	}
 	if t.Kind() == reflect.Struct {
 		for i := 0; i < t.NumField(); i++ {
-			l = append(l, t.Field(i).Name)
+			n := t.Field(i).Name
+			// yaegi exports unexported fields of cell structs as "X"+name
+			if r := strings.TrimPrefix(n, "X"); t.Name() == "" && r != n && r != "" && unicode.IsLower([]rune(r)[0]) {
+				n = r
+			}
+			l = append(l, n)
 		}
 	}
 	return l

@@ -282,7 +282,7 @@ func TestSession_Complete(t *testing.T) {
 	s := newTestSession(t)
 	run(t, s, `
 import "strconv"
-type Point struct{ X, Y int }
+type Point struct{ X, Y int; label string }
 func (p Point) Norm() int { return p.X*p.X + p.Y*p.Y }
 func helper() {}
 pt := Point{1, 2}
@@ -298,7 +298,7 @@ sb := &strings.Builder{}`)
 		{"Poi", []string{"Point"}, nil},
 		{"strconv.Ato", []string{"Atoi"}, nil},
 		{"fmt.Sprin", []string{"Sprint", "Sprintf", "Sprintln"}, nil},
-		{"pt.", []string{"X", "Y", "Norm"}, nil},
+		{"pt.", []string{"X", "Y", "Norm", "label"}, []string{"Xlabel"}},
 		{"sb.Wri", []string{"WriteString", "WriteByte"}, nil},
 		{"__t", nil, []string{"__tl", "__tv"}},
 		{"x := pri", []string{"println", "print"}, nil},
