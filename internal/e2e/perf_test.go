@@ -39,7 +39,7 @@ func TestPerfPageLoad(t *testing.T) {
 		cell{Type: "markdown", Source: "# A small notebook\nWith $x^2$."},
 		cell{Source: "x := 1", Outputs: []map[string]any{{"output_type": "stream", "name": "stdout", "text": "1\n"}}},
 		cell{Source: "fmt.Println(x)"})
-	best, all := bestOf(p, 3, env.base+"/notebooks/"+small)
+	best, all := bestOf(p, 5, env.base+"/notebooks/"+small)
 	t.Logf("page load to interactive (small notebook): best %.0f ms, runs %v (goal ≤ 500 ms)", best, all)
 	for _, v := range all {
 		benchSample("page load to interactive, small notebook (goal <= 500 ms)", v, "ms")
