@@ -285,7 +285,7 @@ import "strconv"
 type Point struct{ X, Y int; label string }
 func (p Point) Norm() int { return p.X*p.X + p.Y*p.Y }
 func helper() {}
-pt := Point{1, 2}
+pt := Point{X: 1, Y: 2}
 counter := 3
 sb := &strings.Builder{}`)
 	for _, tc := range []struct {
