@@ -47,7 +47,8 @@ func runServe(args []string) int {
 	origins := fs.String("allow-origin", "", "extra exact `origins` allowed, comma-separated (behind a reverse proxy)")
 	hosts := fs.String("allow-host", "", "extra host `names` this server answers to, comma-separated")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: tandem [serve] [DIR] [flags]\n\nServes the notebooks in DIR (default \".\") at http://127.0.0.1:8888 with a fresh token.")
+		fmt.Fprintln(fs.Output(), "usage: tandem [serve] [DIR] [flags]\n\nServes the notebooks in DIR (default \".\") at http://127.0.0.1:8888 with a fresh token\n"+
+			"(TANDEM_TOKEN, at least 32 characters, fixes it instead; kernels never see it).")
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after DIR.

@@ -137,6 +137,14 @@ func (a *auth) cookieOK(r *http.Request) bool {
 // what to do and never echoes what was sent.
 var errUnauthorized = errors.New("missing or invalid token: open the URL that `tandem serve` printed (it carries ?token=), or send the header \"Authorization: token <token>\"")
 
+const loginPage = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Tandem: token needed</title>
+<body style="font: 16px/1.5 system-ui, sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em">
+<h1>This notebook server needs its token</h1>
+<p>Open the URL that <code>tandem serve</code> printed in its terminal: it ends in <code>?token=…</code>.
+The browser then remembers you for this server.</p>
+</body></html>
+`
+
 // check runs the security checks in order: Host, Origin, token. It writes
 // the refusal and returns false, or returns true to let the request
 // through. A valid ?token= sets the cookie and, for page loads, redirects
@@ -167,6 +175,14 @@ func (a *auth) check(w http.ResponseWriter, r *http.Request) bool {
 		viaQuery = true
 	}
 	if !viaHeader && !viaQuery && !a.cookieOK(r) && !public(r) {
+		if r.Method == http.MethodGet && !isWebSocket(r) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			// A page load: say what to do in words.
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(loginPage))
+			return false
+		}
 		writeJSON(w, http.StatusUnauthorized, apiError{Message: errUnauthorized.Error(), Reason: "unauthorized"})
 		return false
 	}
