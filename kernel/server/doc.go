@@ -40,10 +40,14 @@
 //
 // Lifecycle messages on iopub, sent by the server: status "restarting",
 // "starting", "idle" around POST .../restart, "dead" at shutdown. When a
-// kernel loses its state on its own (a crash and automatic restart), each
-// request waiting for a reply gets an error reply, ename "KernelRestarted",
-// and an iopub error in the running cell saying plainly that the state is
-// lost; with nothing running, an iopub stderr stream says it.
+// kernel loses its state on its own (a crash and automatic restart),
+// kernel/supervisor itself answers each request in flight with an error
+// reply (ename "KernelDied", or "KernelRestarted" after an interrupt
+// escalation), puts an error in the running cell saying plainly that the
+// state is lost (a stderr stream when nothing runs) and publishes status
+// "restarting" / "dead"; the server routes those like any kernel message.
+// A Kernel that reports KernelEvent{LostState: true} instead gets the same
+// treatment from the server (ename "KernelRestarted").
 //
 // # Contents
 //
