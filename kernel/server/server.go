@@ -113,6 +113,7 @@ type Server struct {
 	kernels *manager
 	started time.Time
 	conns   atomic.Int64
+	etags   sync.Map // asset name → ETag
 
 	contentsMu sync.Mutex // serialises changes to the notebook folder
 

@@ -20,6 +20,13 @@ func TestStatic_Pages(t *testing.T) {
 	if r.Code != 200 || string(r.Body) != "body{}" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/css") {
 		t.Errorf("asset: %d %q", r.Code, r.Header.Get("Content-Type"))
 	}
+	tag := r.Header.Get("ETag")
+	if tag == "" {
+		t.Fatal("asset without ETag")
+	}
+	if r := h.do("GET", "/static/app.css", nil, "If-None-Match", tag); r.Code != 304 {
+		t.Errorf("revalidation: %d", r.Code)
+	}
 	for _, p := range []string{"/static/none.js", "/static/.hidden", "/static/"} {
 		if r := h.do("GET", p, nil); r.Code != 404 {
 			t.Errorf("%s: %d", p, r.Code)
