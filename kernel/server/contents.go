@@ -426,6 +426,10 @@ func (s *Server) handleContentsPut(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, code, reason, err.Error())
 		return
 	}
+	if exists && !force && len(data) == 0 && old.Size() > 0 && kindOf(p) == "notebook" {
+		s.error(w, r, 409, "conflict", fmt.Sprintf("refusing to replace notebook %q with an empty file; nothing was written (save with force to do it)", p))
+		return
+	}
 	if exists && !force && req.Type == "notebook" && !isScript(p) {
 		// Never replace a notebook we could not read: the client cannot have
 		// seen its content.

@@ -233,6 +233,13 @@ func TestContents_CorruptAndHuge(t *testing.T) {
 	if r := h.do("PUT", "/api/contents/good.ipynb", map[string]any{"type": "notebook", "content": map[string]any{"cells": 3, "nbformat": 4}}); r.Code != 400 || !strings.Contains(r.message(), "cells") {
 		t.Errorf("invalid content: %d %s", r.Code, r.Body)
 	}
+	// Nor is a notebook replaced by an empty file.
+	if r := h.do("PUT", "/api/contents/good.ipynb", map[string]any{"type": "file", "format": "text", "content": ""}); r.Code != 409 {
+		t.Errorf("empty file over a notebook: %d %s", r.Code, r.Body)
+	}
+	if h.read("good.ipynb") != sampleNB {
+		t.Error("good.ipynb emptied")
+	}
 	// Forcing replaces the unreadable file.
 	if r := h.do("PUT", "/api/contents/bad.ipynb?force=1", empty); r.Code != 200 {
 		t.Errorf("forced save: %d %s", r.Code, r.Body)
