@@ -11,6 +11,7 @@ import (
 
 	"tandem.dev/tandem/frontend"
 	"tandem.dev/tandem/kernel/export"
+	"tandem.dev/tandem/kernel/notebook"
 )
 
 func init() {
@@ -19,11 +20,11 @@ func init() {
 
 func runExport(args []string) int {
 	fs := flag.NewFlagSet("tandem export", flag.ContinueOnError)
-	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go)")
+	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go), notebook (.ipynb, from a script)")
 	out := fs.String("o", "", "output `file` (default: the notebook's name with .html, .md or .go beside it; - for stdout, html and script only)")
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintln(w, "usage: tandem export --to html|markdown|script NOTEBOOK.ipynb|SCRIPT.go [-o OUT]")
+		fmt.Fprintln(w, "usage: tandem export --to html|markdown|script|notebook NOTEBOOK.ipynb|SCRIPT.go [-o OUT]")
 		fmt.Fprintln(w, "\nExit status: 0 written, 1 could not write, 2 bad usage or input.")
 		fmt.Fprintln(w, "\nflags:")
 		fs.PrintDefaults()
@@ -43,12 +44,12 @@ func runExport(args []string) int {
 		fmt.Fprintf(os.Stderr, "tandem export: "+format+"\n", a...)
 		return code
 	}
-	ext := map[string]string{"html": ".html", "markdown": ".md", "md": ".md", "script": ".go"}[*to]
+	ext := map[string]string{"html": ".html", "markdown": ".md", "md": ".md", "script": ".go", "notebook": ".ipynb", "ipynb": ".ipynb"}[*to]
 	if ext == "" {
 		if *to == "" {
 			return fail(exitUsage, "--to is required (html, markdown or script)")
 		}
-		return fail(exitUsage, "unknown format %q (want html, markdown or script)", *to)
+		return fail(exitUsage, "unknown format %q (want html, markdown, script or notebook)", *to)
 	}
 	in := files[0]
 	nb, err := readNotebook(in)
@@ -80,6 +81,14 @@ func runExport(args []string) int {
 		}
 	case ".go":
 		if err := writeAtomic(dest, export.Script(nb)); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	case ".ipynb":
+		data, err := notebook.Format(nb)
+		if err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+		if err := writeAtomic(dest, data); err != nil {
 			return fail(exitFailed, "%v", err)
 		}
 	case ".md":
