@@ -228,6 +228,10 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			}),
 		},
 	}
+	if s.opts.Symbols["time/time"] != nil {
+		// an interrupt wakes a sleeping cell (the next check stops it)
+		own["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(sleep)}
+	}
 	if s.opts.Symbols["os/os"] != nil {
 		errw := s.out.errW
 		own["os/os"] = map[string]reflect.Value{
@@ -1034,6 +1038,24 @@ func renderCompiled(v reflect.Value, m map[string]any) {
 			m["text/plain"] = fmt.Sprintf("%v", v.Interface())
 		} else {
 			m["text/plain"] = "<nil>"
+		}
+	}
+}
+
+// sleep is time.Sleep for cells: an interrupt stops a sleeping cell at
+// once (as the interrupt check does), so a long sleep does not turn an
+// interrupt into a restart.
+func sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-host.Context().Done():
+		if host.Stopped() {
+			runtime.Goexit() // as the interrupt check does
 		}
 	}
 }

@@ -87,12 +87,26 @@ func TestSession_InterruptFallback(t *testing.T) {
 	if got := text(run(t, s, "y * 6")); got != "42" {
 		t.Errorf("after fallback interrupt: %q", got)
 	}
+	// a sleeping cell wakes up on interrupt
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		s.Interrupt()
+	}()
+	start := time.Now()
+	rec := &recorder{}
+	r = s.Execute(context.Background(), "import \"time\"\ntime.Sleep(time.Hour)\nfmt.Println(\"not reached\")", rec)
+	if rec.String() != "" {
+		t.Errorf("the cell went on after the interrupt: %q", rec.String())
+	}
+	if r.Err == nil || r.Err.Kind != KindInterrupted || time.Since(start) > 80*time.Millisecond+DefaultInterruptGrace/2 {
+		t.Fatalf("sleep: got %+v after %v, want Interrupted at once", r.Err, time.Since(start))
+	}
 	// a compiled call that never checks: reported as stuck
 	go func() {
 		time.Sleep(50 * time.Millisecond)
 		s.Interrupt()
 	}()
-	r = s.Execute(context.Background(), "import \"time\"\ntime.Sleep(3 * time.Second)", nil)
+	r = s.Execute(context.Background(), "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", nil)
 	if r.Err == nil || r.Err.Kind != KindStuck {
 		t.Fatalf("got %+v, want Stuck", r.Err)
 	}
