@@ -295,3 +295,26 @@ func FuzzParseScript(f *testing.F) {
 		})
 	})
 }
+
+func TestParseFile(t *testing.T) {
+	for _, name := range []string{"a.go", "dir/B.GO"} {
+		nb, err := notebook.ParseFile(name, []byte("// %%\nx := 1\n"))
+		if err != nil || len(nb.Cells) != 1 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out, _ := notebook.FormatFile(name, nb)
+		if string(out) != "// %%\nx := 1\n" {
+			t.Errorf("%s: %q", name, out)
+		}
+	}
+	nb, err := notebook.ParseFile("a.ipynb", read(t, "jupyter.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := notebook.FormatFile("a.ipynb", nb); !bytes.Equal(out, read(t, "jupyter.ipynb")) {
+		t.Error("ipynb round trip")
+	}
+	if _, err := notebook.ParseFile("a.ipynb", []byte("// %%\n")); err == nil {
+		t.Error("script parsed as ipynb")
+	}
+}

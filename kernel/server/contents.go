@@ -174,7 +174,7 @@ func kindOf(name string) string {
 	return "file"
 }
 
-func isScript(name string) bool { return strings.ToLower(path.Ext(name)) == ".go" }
+func isScript(name string) bool { return notebook.IsScript(name) }
 
 func (s *Server) baseModel(p string, fi fs.FileInfo) *model {
 	m := &model{Name: path.Base(p), Path: p, Writable: fi.Mode().Perm()&0o200 != 0,
@@ -270,10 +270,7 @@ func (s *Server) handleContentsGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) parseNotebook(p string, data []byte) (*notebook.Notebook, error) {
-	if isScript(p) {
-		return notebook.ParseScript(data)
-	}
-	return notebook.Parse(data)
+	return notebook.ParseFile(p, data)
 }
 
 // notebookError answers an unreadable notebook: 413 for too large, 400
