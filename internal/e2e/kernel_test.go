@@ -215,3 +215,19 @@ func TestKernelCrashIsReported(t *testing.T) {
 	p.runCell(1)
 	p.waitOutput(1, "42", 30*time.Second)
 }
+
+// Two tabs on one notebook share its kernel: a cell run in one shows its
+// output, running state and count in the other.
+func TestTwoTabsSeeOutputs(t *testing.T) {
+	a := newPage(t)
+	b := newPage(t)
+	name := writeNotebook(t, "shared.ipynb", cell{Source: "import \"fmt\"\nimport \"time\"\ntime.Sleep(300 * time.Millisecond)\nfmt.Println(\"from tab A\")"})
+	a.openNotebook(name)
+	a.waitKernel()
+	b.openNotebook(name)
+	b.waitKernel()
+	a.runCell(0)
+	a.waitOutput(0, "from tab A", 10*time.Second)
+	b.waitOutput(0, "from tab A", 10*time.Second)
+	b.waitFor(`window.tandem.page.nb.cells[0].run.phase === "idle" && document.querySelector(".cells > .cell:nth-child(1) .cell-prompt").textContent === "[1]"`, 10*time.Second)
+}

@@ -250,6 +250,7 @@ export class NotebookPage implements CellHost {
   }
 
   private kernelLost(why: string): void {
+    this.foreign.clear();
     const now = performance.now();
     for (const v of this.views) {
       const r = v.cell.run;
@@ -261,7 +262,46 @@ export class NotebookPage implements CellHost {
     this.notice(why, "warn", 10000);
   }
 
+  // Another tab on this notebook runs a cell: its kernel is ours too, so its
+  // outputs arrive here. execute_input carries the code; the cell with that
+  // source shows the run, as it would in the tab that started it.
+  private foreign = new Map<string, Cell>();
+
+  private followForeign(m: Message): void {
+    const t = m.header.msg_type;
+    const pid = m.parent_header?.msg_id ?? "";
+    if (!pid) return;
+    const content = m.content as Record<string, unknown>;
+    let cell = this.foreign.get(pid);
+    if (!cell && t === "execute_input") {
+      const code = String(content.code ?? "");
+      cell = this.nb.cells.find((c) => c.type === "code" && c.source === code && c.run.phase === "idle");
+      if (!cell) return;
+      this.foreign.set(pid, cell);
+      clearOutputs(cell);
+      markQueued(cell, pid, performance.now());
+      markRunning(cell, pid, performance.now());
+      applyIOPub(cell, t, content);
+      this.viewOf(cell)?.scheduleRender(true);
+      this.runningChanged();
+      return;
+    }
+    if (!cell) return;
+    const v = this.viewOf(cell);
+    if (t === "status" && content.execution_state === "idle") {
+      this.foreign.delete(pid);
+      const failed = cell.outputs.some((o) => o.output_type === "error");
+      markDone(cell, pid, performance.now(), failed ? "error" : "ok");
+      v?.scheduleRender();
+      this.runningChanged();
+      return;
+    }
+    if (t !== "update_display_data" && applyIOPub(cell, t, content)) v?.scheduleRender(true);
+  }
+
   private broadcast(m: Message): void {
+    if (!this.nb) return;
+    if (!this.session.mine(m)) this.followForeign(m);
     if (m.header.msg_type !== "update_display_data") return;
     const c = m.content as { data?: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } };
     const id = c.transient?.display_id ?? "";

@@ -145,6 +145,11 @@ export class KernelSession {
     this.watch = null;
   }
 
+  /** mine reports whether a message answers a request of this tab. */
+  mine(m: Message): boolean {
+    return (m.parent_header?.session ?? "") === this.clientSession;
+  }
+
   /** connected reports whether requests go out now (else they queue). */
   get connected(): boolean {
     return this.conn?.state === "connected";
