@@ -3,6 +3,8 @@ package kernel
 import (
 	"context"
 	"testing"
+
+	"tandem.dev/tandem/stdlib"
 )
 
 // BenchmarkSession_Execute measures a warm Execute of `1+1` in process.
@@ -36,5 +38,17 @@ func BenchmarkSession_ExecuteDefine(b *testing.B) {
 		if r := s.Execute(context.Background(), "x := 1\nx + 1", nil); r.Err != nil {
 			b.Fatal(r.Err)
 		}
+	}
+}
+
+// BenchmarkNew measures starting a session (interpreter, symbols,
+// helpers, preloaded packages).
+func BenchmarkNew(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		s, err := New(Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
 	}
 }
