@@ -148,7 +148,12 @@ export function sanitize(html: string): string {
   });
 }
 
+/** markdownToHTML turns Markdown with math into HTML, not yet sanitised (pure: no DOM). */
+export function markdownToHTML(src: string): string {
+  return engine().render(src);
+}
+
 /** renderMarkdown turns Markdown with math into sanitised HTML. */
 export function renderMarkdown(src: string): string {
-  return sanitize(engine().render(src));
+  return sanitize(markdownToHTML(src));
 }
