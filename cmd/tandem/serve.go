@@ -104,6 +104,10 @@ type serveConfig struct {
 }
 
 func serve(cfg serveConfig) error {
+	// Signals are caught from the start: a Ctrl+C while starting still
+	// shuts down cleanly.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	abs, err := filepath.Abs(cfg.dir)
 	if err != nil {
 		return err
@@ -164,8 +168,6 @@ func serve(cfg serveConfig) error {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	select {
 	case err := <-errc:
 		return err

@@ -474,3 +474,62 @@ func TestServe_RealKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestServe_BusyPortAndSIGTERM: a taken --port moves to the next free
+// one, and SIGTERM stops the server like SIGINT.
+func TestServe_BusyPortAndSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	var busy net.Listener
+	var port int
+	for range 20 { // a port whose successor is free too
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ln.Addr().(*net.TCPAddr).Port
+		if next, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1)); err == nil {
+			next.Close()
+			busy, port = ln, p
+			break
+		}
+		ln.Close()
+	}
+	if busy == nil {
+		t.Fatal("no pair of free ports")
+	}
+	defer busy.Close()
+	cmd := exec.Command(os.Args[0], t.TempDir(), "--port", strconv.Itoa(port)) // bare `tandem DIR`, flags after it
+	cmd.Env = append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1", "XDG_CONFIG_HOME="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(out)
+	url := ""
+	for url == "" && sc.Scan() {
+		if i := strings.Index(sc.Text(), "http://"); i >= 0 {
+			url = strings.TrimSpace(sc.Text()[i:])
+		}
+	}
+	if want := fmt.Sprintf("http://127.0.0.1:%d/?token=", port+1); !strings.HasPrefix(url, want) || len(url) != len(want)+48 {
+		t.Errorf("printed %q, want %s<48 hex digits>", url, want)
+	}
+	go io.Copy(io.Discard, out)
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("server did not stop on SIGTERM")
+	}
+}
