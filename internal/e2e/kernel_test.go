@@ -231,3 +231,20 @@ func TestTwoTabsSeeOutputs(t *testing.T) {
 	b.waitOutput(0, "from tab A", 10*time.Second)
 	b.waitFor(`window.tandem.page.nb.cells[0].run.phase === "idle" && document.querySelector(".cells > .cell:nth-child(1) .cell-prompt").textContent === "[1]"`, 10*time.Second)
 }
+
+// Restart & run all: the state is rebuilt from the top, in order.
+func TestRestartAndRunAll(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "rerun.ipynb", cell{Source: "n := 20"}, cell{Source: "n * 2 + 2"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.do(chromedp.Click(chromedp.CSS(`button[aria-label="Restart the kernel and run all cells"]`)))
+	p.waitFor(`!!document.querySelector("dialog[open] button[data-value=ok]")`, 5*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`dialog[open] button[data-value=ok]`)))
+	p.waitOutput(1, "42", 30*time.Second)
+	p.waitIdle(10 * time.Second)
+	counts := eval[[]string](p, `[...document.querySelectorAll(".cells > .cell .cell-prompt")].map(e => e.textContent)`)
+	if strings.Join(counts, " ") != "[1] [2]" {
+		t.Errorf("execution counts after restart & run all: %q", counts)
+	}
+}
