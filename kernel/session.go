@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"encoding/base64"
+	"go/token"
 	"errors"
 	"fmt"
 	"os"
@@ -99,6 +100,7 @@ type Session struct {
 	replayErr *CellError
 	rendered  map[string]any // what the value renderer reported for the last value
 	snap      atomic.Pointer[snapshot]
+	cur       string // source of the running cell
 }
 
 type entry struct {
@@ -385,6 +387,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 			s.out.write("stderr", []byte(strings.Join(notes, "\n")+"\n"))
 		}
 	}
+	s.cur = code
 	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined, RecoverGo: s.opts.RecoverGoroutines})
 	if err != nil {
 		var ce *cell.Error
@@ -425,13 +428,15 @@ func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *Ce
 	defer func() {
 		if p := recover(); p != nil {
 			e = crashError(s.count, seg, p)
+			s.heal()
 		}
 	}()
 	s.setMark(0) // before Compile: Globals fails between Compile and Execute
 	prog, err := s.in.Compile(src)
 	s.code += len(src)
 	if err != nil {
-		return compileError(s.count, err, seg)
+		s.heal()
+		return s.explain(compileError(s.count, err, seg))
 	}
 	_, err = s.in.ExecuteWithContext(ctx, prog)
 	if err == nil {
@@ -453,7 +458,35 @@ func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *Ce
 }
 
 func (s *Session) global(name string) reflect.Value {
-	return s.in.Globals()[name]
+	g, ok := s.globals()
+	if !ok {
+		s.heal()
+		if g, ok = s.globals(); !ok {
+			return reflect.Value{}
+		}
+	}
+	return g[name]
+}
+
+// globals returns the interpreter's globals; false if yaegi panicked.
+func (s *Session) globals() (g map[string]reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return s.in.Globals(), true
+}
+
+// heal runs an empty program: a compile that failed halfway leaves yaegi's
+// global symbols ahead of its frame (Globals then panics with an index out
+// of range, and so does every later run) until a program is executed,
+// which resizes the frame.
+func (s *Session) heal() {
+	defer func() { recover() }()
+	if prog, err := s.in.Compile(";\n0"); err == nil {
+		s.in.Execute(prog)
+	}
 }
 
 func (s *Session) mark() int {
@@ -763,6 +796,9 @@ func (s *Session) compile(src string) (p *interp.Program, err error) {
 		if r := recover(); r != nil {
 			err = crashError(s.count, cell.Segment{}, r)
 		}
+		if err != nil {
+			s.heal()
+		}
 	}()
 	s.code += len(src)
 	return s.in.Compile(src)
@@ -1059,3 +1095,44 @@ func sleep(d time.Duration) {
 		}
 	}
 }
+
+// explain replaces yaegi's "constant/variable definition loop", which it
+// reports for an undefined name on the right of a top-level definition,
+// by "undefined: name" when the failing line uses a name the session does
+// not know.
+func (s *Session) explain(e *CellError) *CellError {
+	if !strings.HasSuffix(e.Msg, "definition loop") || e.Cell != s.count || e.Line < 1 {
+		return e
+	}
+	lines := strings.Split(s.cur, "\n")
+	if e.Line > len(lines) {
+		return e
+	}
+	line := lines[e.Line-1]
+	// names the cell declares (roughly: anything before := or after var/func)
+	declared := map[string]bool{}
+	for _, m := range declRe.FindAllStringSubmatch(s.cur, -1) {
+		for _, n := range strings.Split(m[1]+m[2], ",") {
+			declared[strings.TrimSpace(n)] = true
+		}
+	}
+	pk := s.pkgNames()
+	for _, m := range identRe.FindAllStringSubmatchIndex(line, -1) {
+		n := line[m[2]:m[3]]
+		if m[2] > 0 && line[m[2]-1] == '.' {
+			continue
+		}
+		if declared[n] || s.defined(n) || pk[n] != "" || contains(builtins, n) || token.Lookup(n).IsKeyword() {
+			continue
+		}
+		e.Msg = "undefined: " + n
+		e.Col = m[2] + 1
+		return e
+	}
+	return e
+}
+
+var (
+	identRe = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\b`)
+	declRe  = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_, ]*)\s*:=|(?:var|func|const|type)\s+\(?\s*([A-Za-z_][A-Za-z0-9_]*)`)
+)

@@ -463,3 +463,16 @@ func TestSession_CompleteWhileRunning(t *testing.T) {
 		t.Fatalf("got %+v", r.Err)
 	}
 }
+
+func TestSession_SurvivesCompileErrors(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "a := 40")
+	for _, bad := range []string{"y := 1\nz := undefinedX", "a, b := 1", "type T struct { A UnknownT }", "func f() int { return q }", "x := ("} {
+		if r := s.Execute(context.Background(), bad, nil); r.Err == nil || r.Err.Kind != KindCompile {
+			t.Errorf("%q: got %+v, want a compile error", bad, r.Err)
+		}
+		if got := text(run(t, s, "a + 2")); got != "42" {
+			t.Fatalf("after %q: a + 2 = %q", bad, got)
+		}
+	}
+}
