@@ -35,7 +35,7 @@ func TestMaliciousHTMLOutputIsContained(t *testing.T) {
 			"output_type": "display_data", "metadata": map[string]any{},
 			"data": map[string]any{"text/html": maliciousHTML, "text/plain": "evil"},
 		}}},
-		cell{Type: "markdown", Source: "Hi <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3)"},
+		cell{Type: "markdown", Source: "Hi <img src=x onerror=\"window.__pwned=1\"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3) $x^2$\n\n<div id=\"overlay\" style=\"position:fixed;inset:0;z-index:9999;background:red\">Session expired: enter your token</div>"},
 	)
 	p.do(navigateWithReports(env.base + "/notebooks/" + name))
 	p.waitFor(`document.body.dataset.ready === "1"`, 20*time.Second)
@@ -73,6 +73,13 @@ func TestMaliciousHTMLOutputIsContained(t *testing.T) {
 	}
 	if n := eval[int](p, `document.querySelectorAll(".cell-md script, .cell-md [onerror]").length`); n != 0 {
 		t.Errorf("markdown kept %d script elements or handlers", n)
+	}
+	if pos := eval[string](p, `getComputedStyle(document.getElementById("overlay")).position`); pos == "fixed" {
+		t.Error("markdown HTML can draw a fixed overlay over the app")
+	}
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(2) .katex")`, 10*time.Second)
+	if n := eval[int](p, `document.querySelectorAll(".cells > .cell:nth-child(2) .katex [style]").length`); n == 0 {
+		t.Error("KaTeX lost its inline styles")
 	}
 	if _, err := readNotebookErr("stolen.ipynb"); err == nil {
 		t.Error("the frame created stolen.ipynb")

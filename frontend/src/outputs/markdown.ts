@@ -134,6 +134,11 @@ let hooked = false;
 export function sanitize(html: string): string {
   if (!hooked) {
     hooked = true;
+    // Style attributes only inside KaTeX's own output: a notebook's raw HTML
+    // must not draw over the app (a fixed overlay faking a dialog).
+    DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
+      if (data.attrName === "style" && !(node as Element).closest?.(".katex, .katex-display")) data.keepAttr = false;
+    });
     DOMPurify.addHook("afterSanitizeAttributes", (node) => {
       if (node.tagName === "A" && node.getAttribute("href")) {
         node.setAttribute("target", "_blank");
