@@ -19,14 +19,39 @@ import (
 // for the user (what could not be carried or replayed); s.replayErr is set
 // when a declaration of the current cell fails to compile.
 func (s *Session) rebuild(reason string, stale map[string]bool) (notes []string) {
+	old := s.in
+	notes, failed := s.rebuildFrom(old, reason, stale)
+	if failed {
+		// a declaration that failed to compile can leave yaegi's state
+		// half-built (a method registered with a broken body): build again
+		// without the failed declarations, which are out of s.defs now
+		replayErr := s.replayErr
+		more, _ := s.rebuildFrom(old, reason, stale)
+		s.replayErr = replayErr
+		for _, n := range more {
+			if !contains(notes, n) {
+				notes = append(notes, n)
+			}
+		}
+		sort.Strings(notes)
+	}
+	return notes
+}
+
+// rebuildFrom builds a fresh interpreter from the state of old (see
+// rebuild); failed reports whether a declaration failed to replay.
+func (s *Session) rebuildFrom(old *interp.Interpreter, reason string, stale map[string]bool) (notes []string, failedAny bool) {
 	s.replayErr = nil
 	s.rebuilds++
-	old := s.in
-	globals := old.Globals()
+	globals, _ := s.globals()
+	if s.in != old {
+		s.in = old
+		globals, _ = s.globals()
+	}
 	in, err := s.newInterp()
 	if err != nil {
 		s.replayErr = &CellError{Kind: KindInterpreter, Cell: s.count, Msg: "rebuild the interpreter: " + err.Error()}
-		return nil
+		return nil, false
 	}
 	s.in = in
 	ctx := context.Background()
@@ -118,16 +143,17 @@ func (s *Session) rebuild(reason string, stale map[string]bool) (notes []string)
 	}
 	s.replay(funcs, failed)
 	for e, ce := range failed {
-		if e.cell == s.count && s.replayErr == nil {
-			s.replayErr = ce
-			continue
-		}
-		notes = append(notes, fmt.Sprintf("note: %s (cell %d) could not be restored: %s", strings.Join(e.item.Names, ", "), e.cell, ce.Msg))
+		failedAny = true
 		for _, n := range e.item.Names {
 			if s.defs[n] == e {
 				delete(s.defs, n)
 			}
 		}
+		if e.cell == s.count && s.replayErr == nil {
+			s.replayErr = ce
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("note: %s (cell %d) could not be restored: %s", strings.Join(e.item.Names, ", "), e.cell, ce.Msg))
 	}
 	if len(dropped) > 0 {
 		why := "their types are defined in cells"
@@ -138,7 +164,7 @@ func (s *Session) rebuild(reason string, stale map[string]bool) (notes []string)
 			why, strings.Join(dropped, ", ")))
 	}
 	sort.Strings(notes)
-	return notes
+	return notes, failedAny
 }
 
 // replay evaluates entries in definition order: all at once first (so
