@@ -69,3 +69,15 @@ emit("completion reply (median)", r["complete_ms"])
 PY
 	done
 done
+
+# The kernel's own share, without Python on the client side: a Go ZMQ client
+# against `tandem kernel --connection-file` (kernel/host's benchmark).
+for round in $(seq "$ROUNDS"); do
+	ns=$(go test -run '^$' -bench 'Kernel_ZMQRoundTrip' -benchtime "${CALLS}x" ./kernel/host 2>/dev/null |
+		awk '/^BenchmarkKernel_ZMQRoundTrip/{print $3}')
+	if [ -n "$ns" ]; then
+		echo "{\"group\": \"kernel\", \"figure\": \"execute 1+1 round trip, Go ZMQ client (kernel only)\", \"impl\": \"tandem\", \"value\": $(awk "BEGIN{print $ns/1e6}"), \"unit\": \"ms\", \"better\": \"lower\"}"
+	else
+		echo "MISSING tandem-go-client: kernel/host BenchmarkKernel_ZMQRoundTrip failed"
+	fi
+done
