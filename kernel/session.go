@@ -3,9 +3,9 @@ package kernel
 import (
 	"context"
 	"encoding/base64"
-	"go/token"
 	"errors"
 	"fmt"
+	"go/token"
 	"os"
 	"reflect"
 	"regexp"
