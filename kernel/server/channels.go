@@ -41,7 +41,10 @@ func (c *wsConn) send(b []byte) {
 	if c.closing.Load() {
 		return
 	}
-	if c.queued.Add(int64(len(b))) > c.budget {
+	// One message larger than the whole budget still goes through when
+	// nothing else is queued (it is in memory anyway); the budget bounds
+	// the backlog.
+	if n := c.queued.Add(int64(len(b))); n > c.budget && n != int64(len(b)) {
 		c.queued.Add(-int64(len(b)))
 		c.closeWith(websocket.StatusPolicyViolation, "client too slow: output buffer full, reconnect to continue")
 		return

@@ -622,3 +622,18 @@ func TestKernels_DeleteWhileStarting(t *testing.T) {
 		t.Errorf("kernel leaked: shutdowns %d, running %d", started.shutdowns.Load(), h.s.kernels.count())
 	}
 }
+
+// TestChannels_HugeMessage: one output bigger than the send budget reaches
+// a reading client instead of cutting it off.
+func TestChannels_HugeMessage(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.WebSocket.SendBuffer = 64 << 10 })
+	id := h.startKernel()
+	c := h.dial(id, "s")
+	h.waitConns(id, 1)
+	parent := request(jupyter.Shell, "execute_request", "s", map[string]any{})
+	h.kernel(id).emit(jupyter.IOPub, "stream", parent, map[string]any{"name": "stdout", "text": strings.Repeat("z", 1<<20)})
+	m := until(t, c, isType("stream"))
+	if len(m.Content) < 1<<20 {
+		t.Errorf("got %d bytes", len(m.Content))
+	}
+}
