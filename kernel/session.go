@@ -787,6 +787,12 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 	if len(m) == 0 {
 		return nil, nil
 	}
+	for k, v := range m {
+		// a displayed value obeys the output bound too
+		if t, ok := v.(string); ok && len(t) > s.opts.MaxOutput && strings.HasPrefix(k, "text/") {
+			m[k] = t[:s.opts.MaxOutput] + fmt.Sprintf("\n[value truncated: %s more]", size(int64(len(t)-s.opts.MaxOutput)))
+		}
+	}
 	return &Bundle{Data: m, Metadata: map[string]any{}}, nil
 }
 

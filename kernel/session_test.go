@@ -476,3 +476,15 @@ func TestSession_SurvivesCompileErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestSession_ValueTruncated(t *testing.T) {
+	s, err := New(Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, MaxOutput: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := text(run(t, s, "make([]int, 100000)"))
+	if len(got) > 1100 || !strings.HasSuffix(got, "more]") {
+		t.Errorf("value of %d bytes: ...%s", len(got), got[max(0, len(got)-60):])
+	}
+}
