@@ -590,7 +590,9 @@ func (s *Server) handleKernelRestart(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	k := e.k
-	e.state = "restarting"
+	if k != nil {
+		e.state = "restarting"
+	}
 	e.mu.Unlock()
 	if k == nil {
 		s.error(w, r, 409, "starting", "the kernel is still starting")
