@@ -107,7 +107,7 @@ func panicError(count int, v any, mark int, trace []string) *CellError {
 		e.Stack = append(e.Stack, Frame{Func: fn, Cell: c, Line: l})
 	}
 	if mark > 0 {
-		e.Cell, e.Line = cell.Decode(mark)
+		e.Cell, e.Line, e.Col = cell.DecodeMark(mark)
 	} else if len(e.Stack) > 0 {
 		e.Cell, e.Line = e.Stack[0].Cell, e.Stack[0].Line
 	}

@@ -742,7 +742,7 @@ var valueErr = regexp.MustCompile(`used as value|no value|multiple-value|single-
 // expr evaluates the final expression of a cell and renders its value.
 func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellError) {
 	head := ";\n" + cell.Directive(s.count, seg.Line, 1)
-	mark := fmt.Sprintf("%s = %d; ", cell.MarkVar, cell.Encode(s.count, seg.Line))
+	mark := fmt.Sprintf("%s = %d; ", cell.MarkVar, cell.EncodeMark(s.count, seg.Line, seg.Col))
 	pos := cell.Mark(s.count, seg.Line, seg.Col)
 	src := head + mark + "__tv := " + pos + seg.Src + "\n" + cell.MarkVar + " = 0; " + s.renderSwitch()
 	if !s.hasValue(seg.Call) {

@@ -624,8 +624,19 @@ func elemType(t string) string {
 }
 
 func (s *splitter) mark(off int) string {
-	l, _ := s.lc(off)
-	return MarkVar + " = " + strconv.Itoa(Encode(s.opt.Cell, l)) + "; "
+	l, c := s.lc(off)
+	return MarkVar + " = " + strconv.Itoa(EncodeMark(s.opt.Cell, l, c)) + "; "
+}
+
+// EncodeMark packs the position of a statement into the value a statement
+// mark assigns to MarkVar: Encode(cell, line)*1000 + column (columns past
+// 999 are stored as 999).
+func EncodeMark(cell, line, col int) int { return Encode(cell, line)*1000 + min(max(col, 1), 999) }
+
+// DecodeMark is the inverse of EncodeMark.
+func DecodeMark(m int) (cell, line, col int) {
+	cell, line = Decode(m / 1000)
+	return cell, line, m % 1000
 }
 
 // risky reports whether running the head of st can panic (a call, an index,
@@ -1249,7 +1260,7 @@ func (s *splitter) segments() *Cell {
 	if s.main != nil {
 		l, _ := s.lc(s.off(s.main.Name.Pos()))
 		c.Segments = append(c.Segments, Segment{Kind: Stmt, Line: l, Col: 1,
-			Src: ";\n" + Directive(s.opt.Cell, l, 1) + MarkVar + " = " + strconv.Itoa(Encode(s.opt.Cell, l)) + "; " + MainFunc + "()"})
+			Src: ";\n" + Directive(s.opt.Cell, l, 1) + MarkVar + " = " + strconv.Itoa(EncodeMark(s.opt.Cell, l, 1)) + "; " + MainFunc + "()"})
 	}
 	// imports apply to the whole cell, as to a Go file: evaluate them first
 	sort.SliceStable(c.Segments, func(i, j int) bool {

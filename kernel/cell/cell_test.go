@@ -119,8 +119,8 @@ func TestSplit_Rewrites(t *testing.T) {
 		{"switch x := e.(type) { case int: println(x) }", Options{}, []string{"func() { ", " }()"}, nil},
 		{"if a, b := f(); a { println(b) }", Options{}, []string{"func() { "}, nil},
 		{"for { }", Options{}, []string{"for {" + Check}, nil},
-		{"func f() { g() }", Options{}, []string{"func f() {" + Check, MarkVar + " = 10001; "}, nil},
-		{"x := 1\ny := f(x)", Options{Cell: 3}, []string{MarkVar + " = 30002; "}, []string{MarkVar + " = 30001"}},
+		{"func f() { g() }", Options{}, []string{"func f() {" + Check, MarkVar + " = 10001012; "}, nil},
+		{"x := 1\ny := f(x)", Options{Cell: 3}, []string{MarkVar + " = 30002001; "}, []string{MarkVar + " = 30001"}},
 		{"for { }", Options{NoChecks: true}, nil, []string{Check}},
 		{"go func() { work() }()", Options{RecoverGo: true}, []string{"go func() {" + GoRecover + "/*line _.go:10001:12*/" + Check}, nil},
 		{"go work(1, \"a\")", Options{RecoverGo: true}, []string{"go func() { " + GoRecover}, nil},
@@ -196,6 +196,14 @@ func TestEncode(t *testing.T) {
 			t.Errorf("Encode%v = %d: go/scanner rejects it", c, e)
 		} else if cc, l := Decode(e); cc != c[0] || l != c[1] {
 			t.Errorf("Decode(Encode%v) = %d, %d", c, cc, l)
+		}
+	}
+}
+
+func TestEncodeMark(t *testing.T) {
+	for _, c := range [][3]int{{1, 1, 1}, {7, 9999, 999}, {107373, 42, 5}} {
+		if cc, l, col := DecodeMark(EncodeMark(c[0], c[1], c[2])); cc != c[0] || l != c[1] || col != c[2] {
+			t.Errorf("DecodeMark(EncodeMark%v) = %d, %d, %d", c, cc, l, col)
 		}
 	}
 }

@@ -48,8 +48,9 @@
 //	if *__th.Stop != 0 { __th.Check() }
 //
 // at loop heads and function entries (HostAlias imports runtime/host), and
-// a statement mark `__tl = <encoded line>` before statements that can
-// panic, so the kernel can point a runtime panic at the failing line.
+// a statement mark `__tl = <EncodeMark(cell, line, col)>` before
+// statements that can panic, so the kernel can point a runtime panic at the
+// failing statement.
 //
 // BUG(session): range over a function whose type the cell cannot tell (a
 // local variable, a compiled iterator), or whose body returns or uses
