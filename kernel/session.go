@@ -25,7 +25,8 @@ import (
 // ErrNotImplemented is kept for adapters written against the first stub.
 var ErrNotImplemented = errors.New("kernel: not implemented")
 
-// ErrClosed is returned by New-style calls on a closed session.
+// ErrClosed is the message of the error Execute reports on a closed
+// session.
 var ErrClosed = errors.New("kernel: session closed")
 
 // Defaults of Options.
@@ -95,7 +96,6 @@ type Session struct {
 
 	running   atomic.Bool
 	intr      chan struct{}
-	lastSink  Sink
 	rebuilds  int
 	replayErr *CellError
 	rendered  map[string]any // what the value renderer reported for the last value
@@ -297,7 +297,6 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 	default:
 	}
 	host.Reset()
-	s.lastSink = sink
 	s.out.begin(sink)
 	s.errf.takeTrace()
 	s.running.Store(true)
@@ -572,10 +571,7 @@ func (s *Session) decls(ctx context.Context, seg cell.Segment) *CellError {
 		for _, n := range it.Names {
 			old, ok := s.defs[n]
 			if !ok {
-				if it.Kind == cell.Method && s.typeDefinedEarlier(it.Recv) {
-					// a new method on a type compiled earlier: fine (yaegi adds it)
-				}
-				continue
+				continue // new (a new method on an earlier type is fine: yaegi adds it)
 			}
 			if old.norm == norm(it.Src) {
 				continue
@@ -606,11 +602,6 @@ func (s *Session) decls(ctx context.Context, seg cell.Segment) *CellError {
 	}
 	s.register(seg.Items)
 	return s.redo(ctx, changed, seg.Items)
-}
-
-func (s *Session) typeDefinedEarlier(t string) bool {
-	e, ok := s.defs[t]
-	return ok && e.item.Kind == cell.Type
 }
 
 func (s *Session) register(items []cell.Item) {
