@@ -123,8 +123,22 @@ const renderers: Array<[string, Renderer]> = [
   ["text/plain", (v) => textBlock(str(v), "plain-output")],
 ];
 
-/** mimeOrder is the preference order of the registry (richest first). */
-export const mimeOrder = renderers.map(([m]) => m);
+/**
+ * registerRenderer adds (or replaces) the renderer of a MIME type, placed
+ * before the type `before` in the preference order (first when omitted).
+ * A widget manager registers application/vnd.jupyter.widget-view+json here.
+ */
+export function registerRenderer(mime: string, r: Renderer, before?: string): void {
+  const old = renderers.findIndex(([m]) => m === mime);
+  if (old >= 0) renderers.splice(old, 1);
+  const at = before ? renderers.findIndex(([m]) => m === before) : 0;
+  renderers.splice(at < 0 ? 0 : at, 0, [mime, r]);
+}
+
+/** mimeOrder returns the preference order of the registry (richest first). */
+export function mimeOrder(): string[] {
+  return renderers.map(([m]) => m);
+}
 
 /** pickMime returns the richest MIME type in a bundle that has a renderer. */
 export function pickMime(data: MimeBundle): string | null {

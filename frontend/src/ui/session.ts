@@ -168,6 +168,15 @@ export class KernelSession {
     }, h);
   }
 
+  /**
+   * send sends any message (comm_open, comm_msg... for widgets) with
+   * handlers for what answers it; it returns the msg_id.
+   */
+  send<C>(msgType: string, content: C, h: RequestHandlers = {}, channel: "shell" | "control" = "shell"): string {
+    if (!this.conn) throw new Error("no kernel: " + (this.lastError || "not started"));
+    return this.conn.request(msgType, content, h, channel);
+  }
+
   /** done drops a finished request's handlers. */
   done(msgId: string): void {
     this.conn?.forget(msgId);
