@@ -57,6 +57,27 @@ const (
 // defined; errors and panics come back in cell coordinates; output streams
 // while the cell runs.
 //
+// # Redefinition
+//
+// yaegi binds calls early and ignores redefined types and methods. The
+// session keeps every top-level definition (kernel/cell Items, with the
+// names each uses): a redefined func or a redeclared variable makes it
+// compile again, transitively, the funcs and closures that use it; a
+// changed type or method rebuilds the interpreter (see Memory).
+//
+// # Interrupts
+//
+// Interrupt sets runtime/host's flag. Interpreted code stops at the next
+// check the rewriter inserted (loop heads, function entries), which ends
+// the goroutine with runtime.Goexit (no panic to unwind or recover);
+// compiled runtime code stops at its next host.Check; time.Sleep in a cell
+// wakes up. Closures and callbacks keep working. A cell that reaches no
+// check within Options.InterruptGrace (blocked on a channel, say) is
+// cancelled through yaegi's context, which may leave closures created
+// inside functions returning zero values (the error says so); if it still
+// runs after Options.StuckGrace (busy or blocked in compiled code), Execute
+// returns KindStuck and the process must be restarted.
+//
 // # Memory
 //
 // yaegi never frees what it compiled. The session counts the source bytes
