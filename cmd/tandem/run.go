@@ -96,8 +96,23 @@ func runRun(args []string) int {
 		}
 	}
 
-	sigCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C (or SIGTERM) interrupts the running cell and ends
+	// the run; a second one exits at once (the kernel dies with us).
+	sigCtx, stopRun := context.WithCancelCause(context.Background())
+	defer stopRun(nil)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
+		}
+		stopRun(fmt.Errorf("%s", s))
+		if _, ok := <-sigs; ok {
+			os.Exit(exitSignal)
+		}
+	}()
 	ctx := sigCtx
 	if *total > 0 {
 		var cancel context.CancelFunc

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,24 @@ func tandem(t *testing.T, bin, dir string, args ...string) result {
 		r.code = ee.ExitCode()
 	}
 	return r
+}
+
+// lockedBuffer is a buffer a process writes to while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // writeNB writes a notebook of cells given as "code:..." / "md:..." (a
@@ -288,9 +307,10 @@ func TestRun(t *testing.T) {
 
 	t.Run("Timeout", func(t *testing.T) {
 		dir := t.TempDir()
-		// An interpreted loop stops at the interrupt; time.Sleep (compiled)
-		// does not, so the kernel is killed and restarted.
-		writeNB(t, dir, "t.ipynb", "code:fmt.Println(\"start\")", "code:for {\n}", "code:time.Sleep(time.Minute)", "code:fmt.Println(\"end\")")
+		// An interpreted loop stops at the interrupt; a wait in compiled
+		// code (sync.WaitGroup.Wait) does not, so the kernel is killed and
+		// restarted.
+		writeNB(t, dir, "t.ipynb", "code:fmt.Println(\"start\")", "code:for {\n}", "code:import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", "code:fmt.Println(\"end\")")
 		r := tandem(t, bin, dir, "run", "t.ipynb", "--timeout", "1s", "--keep-going")
 		wantCode(t, r, 1)
 		wantContains(t, "stderr", r.stderr, "cell 2: Timeout: the cell did not finish within 1s", "cell 3: Timeout: the cell did not finish within 1s", "killed and restarted", "[4/4] cell 4 ok")
@@ -306,6 +326,30 @@ func TestRun(t *testing.T) {
 		r = tandem(t, bin, dir, "run", "t.ipynb", "--total-timeout", "1500ms")
 		wantCode(t, r, 1)
 		wantContains(t, "stderr", r.stderr, "cell 2: Timeout: the run did not finish within its time limit")
+	})
+
+	t.Run("Signal", func(t *testing.T) {
+		dir := t.TempDir()
+		writeNB(t, dir, "s.ipynb", "code:fmt.Println(\"start\")", "code:for {\n}", "code:fmt.Println(\"never\")")
+		cmd := exec.Command(bin, "run", "s.ipynb")
+		cmd.Dir = dir
+		var so, se lockedBuffer
+		cmd.Stdout, cmd.Stderr = &so, &se
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(so.String(), "start") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(200 * time.Millisecond)
+		cmd.Process.Signal(os.Interrupt)
+		err := cmd.Wait()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 130 {
+			t.Fatalf("exit: %v, want status 130\nstderr:\n%s", err, se.String())
+		}
+		wantContains(t, "stderr", se.String(), "cell 2: Stopped: the run was stopped (interrupt)", "1 of 3 code cells not run")
 	})
 
 	t.Run("Ledger", func(t *testing.T) {

@@ -83,7 +83,7 @@ type Failure struct {
 	K         int    // the cell is the K-th code cell run (1-based)
 	Line      int    // 1-based line in the cell where it failed; 0 if unknown
 	Col       int    // 1-based column in bytes; 0 if unknown
-	Ename     string // CompileError, Panic, Interrupted, KernelDied, Timeout, …
+	Ename     string // CompileError, Panic, Interrupted, KernelDied, Timeout, Stopped (context cancelled), …
 	Evalue    string // the message
 	Traceback []string
 }
@@ -112,7 +112,8 @@ type Report struct {
 // Options.KeepGoing. The returned error is for a run that could not start
 // or go on (the kernel would not start or stopped answering); failing cells
 // are in the report. When ctx ends, the running cell is interrupted and
-// the run stops with a failure of kind "Timeout".
+// the run stops with a failure of kind "Timeout" whose message gives the
+// context's cause unless it is context.DeadlineExceeded.
 func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, error) {
 	start := time.Now()
 	if opts.InterruptGrace <= 0 {
@@ -226,6 +227,7 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 	var (
 		timeout   <-chan time.Time
 		timedOut  string // why the cell was interrupted, "" if it was not
+		stopKind  = "Timeout"
 		deadline  <-chan time.Time
 		gotReply  bool
 		gotIdle   bool
@@ -253,7 +255,12 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 			interrupt(fmt.Sprintf("the cell did not finish within %s (--timeout)", r.opts.CellTimeout))
 			continue
 		case <-done:
-			interrupt("the run did not finish within its time limit")
+			why := "the run did not finish within its time limit"
+			if cause := context.Cause(ctx); !errors.Is(cause, context.DeadlineExceeded) {
+				why = "the run was stopped (" + cause.Error() + ")"
+				stopKind = "Stopped"
+			}
+			interrupt(why)
 			continue
 		case <-deadline:
 			return nil, fmt.Errorf("run cell %d: %w after an interrupt", ci+1, ErrKernelGone)
@@ -302,7 +309,7 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 	}
 	f := &Failure{Cell: ci, Ename: reply.Ename, Evalue: reply.Evalue, Traceback: reply.Traceback}
 	if timedOut != "" {
-		f.Ename = "Timeout"
+		f.Ename = stopKind
 		msg := timedOut
 		switch reply.Ename {
 		case "":
@@ -314,7 +321,7 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 			msg += " (" + reply.Ename + ": " + firstLine(reply.Evalue) + ")"
 		}
 		f.Evalue = msg
-		r.addOutput(ci, map[string]any{"output_type": "error", "ename": "Timeout", "evalue": msg, "traceback": []any{"Timeout: " + msg}})
+		r.addOutput(ci, map[string]any{"output_type": "error", "ename": stopKind, "evalue": msg, "traceback": []any{stopKind + ": " + msg}})
 	}
 	if f.Ename == "" {
 		f.Ename = "Error"

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -347,6 +348,19 @@ func TestRun_Timeouts(t *testing.T) {
 			t.Fatalf("report: %+v %+v", rep, rep.Failures)
 		}
 	})
+}
+
+func TestRun_Cancelled(t *testing.T) {
+	nb := codeNB("sleep 1m", "out 2")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(300*time.Millisecond, func() { cancel(errors.New("signal: interrupt")) })
+	rep, err := Run(ctx, nb, fakeOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 || rep.Failures[0].Ename != "Stopped" || rep.Failures[0].Evalue != "the run was stopped (signal: interrupt); it was interrupted" {
+		t.Fatalf("failures: %+v", rep.Failures)
+	}
 }
 
 func TestRun_Env(t *testing.T) {
