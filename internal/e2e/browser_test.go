@@ -32,6 +32,8 @@ func TestFileBrowser(t *testing.T) {
 	p.waitFor(`location.pathname.startsWith("/notebooks/course/") && document.body.dataset.ready === "1"`, 20*time.Second)
 	created := eval[string](p, `decodeURIComponent(location.pathname.slice("/notebooks/".length))`)
 	p.waitKernel()
+	// It opens ready to type in.
+	p.waitFor(`document.querySelectorAll(".cells > .cell").length >= 1`, 5*time.Second)
 	// Back in the browser, it is listed as running.
 	p.do(chromedp.Navigate(env.base + "/#/course"))
 	p.waitFor(`!!document.querySelector("table.files") && !!document.querySelector(".running-list")`, 20*time.Second)

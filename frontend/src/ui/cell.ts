@@ -49,7 +49,7 @@ export class CellView {
       iconButton("up", "Move cell up", () => host.move(this, -1)),
       iconButton("down", "Move cell down", () => host.move(this, 1)),
       iconButton("copy", "Duplicate cell", () => host.duplicate(this)),
-      iconButton("clear", "Clear this cell's output", () => host.clear(this)),
+      iconButton("clear", "Clear this cell's output", () => host.clear(this), "clear-output"),
       iconButton("trash", "Delete cell (D D)", () => host.remove(this)),
     );
     this.el = h("section", { class: "cell", tabindex: "-1" },

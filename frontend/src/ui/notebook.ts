@@ -167,6 +167,8 @@ export class NotebookPage implements CellHost {
         clearDraft(localStorage, this.path);
       }
     }
+    // An empty notebook (a new untitled one) starts with one code cell to type in.
+    if (this.nb.cells.length === 0) this.nb.cells.push(newCell("code"));
     this.renderAll();
     this.markSaved(this.version === 0);
     this.select(0, false);
