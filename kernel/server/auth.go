@@ -56,13 +56,9 @@ func newAuth(opts Options) (*auth, error) {
 		h = strings.ToLower(strings.Trim(h, "[]"))
 		a.hosts[h] = true
 		hp := net.JoinHostPort(h, strconv.Itoa(port))
-		a.origins["http://"+hp] = true
-		a.origins["https://"+hp] = true
+		a.origins["http://"+hp] = true // the server speaks plain HTTP; a TLS proxy adds its origin with AllowOrigins
 		if port == 80 {
 			a.origins["http://"+h] = true
-		}
-		if port == 443 {
-			a.origins["https://"+h] = true
 		}
 	}
 	for _, o := range opts.AllowOrigins {

@@ -216,6 +216,7 @@ func originCases(h *harness) []struct {
 		{"http://127.0.0.1:1", false},
 		{"http://127.0.0.1", false},
 		{"https://evil.example", false},
+		{"https://127.0.0.1:" + port, false},
 		{h.base + "/", false},
 	}
 }
