@@ -133,12 +133,13 @@ func TestReal_Interrupt(t *testing.T) {
 }
 
 // TestReal_InterruptEscalation: a cell stuck in compiled code
-// (time.Sleep) is not stopped by the interrupt; after the grace period the
-// kernel restarts and the cell says that state was lost.
+// (sync.WaitGroup.Wait) is not stopped by the interrupt; after the grace
+// period the kernel restarts and the cell says that state was lost.
 func TestReal_InterruptEscalation(t *testing.T) {
 	k, c := startReal(t, Options{InterruptGrace: time.Second})
 	c.wait(c.execute("x := 40"), 30*time.Second)
-	req := c.execute("time.Sleep(time.Hour)")
+	// sync.WaitGroup.Wait is compiled code the interpreter cannot stop.
+	req := c.execute("import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()")
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	k.Interrupt()

@@ -139,7 +139,7 @@ try:
     # A cell stuck in compiled code does not stop at the interrupt: the
     # session reports it and the process exits, so that the client's
     # restarter (jupyter_server's) starts a fresh one.
-    msg_id = kc.execute("time.Sleep(time.Hour)")
+    msg_id = kc.execute('import "sync"\nvar wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()')
     time.sleep(0.3)
     km.interrupt_kernel()
     r = shell_reply(kc, msg_id, timeout=30)
