@@ -159,7 +159,7 @@ func serve(cfg serveConfig) error {
 	fmt.Printf("Tandem is serving the notebooks in %s\n", abs)
 	fmt.Printf("Open this URL in a browser (it carries the access token; keep it private):\n\n    %s\n\n", url)
 	if a := ln.Addr().(*net.TCPAddr); !a.IP.IsLoopback() {
-		fmt.Printf("Warning: listening on %s, not loopback: anyone who can reach this machine and has the token can run code as you.\n", a.IP)
+		fmt.Printf("Warning: listening on %s, not loopback: anyone who can reach this machine and has the token can run code as you.\n", cfg.ip)
 	}
 	fmt.Println("Press Ctrl+C to stop the server and its kernels.")
 	if cfg.open {
