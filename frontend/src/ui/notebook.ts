@@ -107,6 +107,13 @@ export class NotebookPage implements CellHost {
       }
     }, { rootMargin: "1200px 0px" });
     this.cellsEl.addEventListener("keydown", (e) => this.commandKey(e));
+    // Ctrl+S anywhere on the page saves the notebook, never the web page.
+    document.addEventListener("keydown", (e) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === "s" || e.key === "S") && !e.defaultPrevented) {
+        e.preventDefault();
+        void this.save();
+      }
+    });
     this.session.onState((s) => this.showStatus(s));
     this.session.onRestart((why) => this.kernelLost(why));
     this.session.onIOPub((m) => this.broadcast(m));
