@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tandem.dev/tandem/stdlib"
 )
@@ -51,6 +52,20 @@ func newTestSession(t testing.TB) *Session {
 // cellSep separates the cells of a .cell file.
 const cellSep = "// ---- cell"
 
+// interruptDirective in a cell makes the runner interrupt it after the
+// given duration, e.g. "// interrupt-after: 100ms".
+const interruptDirective = "// interrupt-after: "
+
+func interruptAfter(c string) (time.Duration, bool) {
+	for _, l := range strings.Split(c, "\n") {
+		if v, ok := strings.CutPrefix(l, interruptDirective); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			return d, err == nil
+		}
+	}
+	return 0, false
+}
+
 // parseCellFile splits a .cell file into cells and its expectation, the
 // comment block after the last "// Output:" or "// Error:" line.
 func parseCellFile(src string) (cells []string, kind, want string) {
@@ -85,7 +100,9 @@ func parseCellFile(src string) (cells []string, kind, want string) {
 
 // TestCells runs every kernel/testdata/cells/*.cell file in a fresh
 // session: the streams and displayed values of all cells, in order, must
-// equal "// Output:", or the first error must equal "// Error:".
+// equal "// Output:", or the first error must equal "// Error:" (a
+// trailing "..." matches any rest). A cell holding
+// "// interrupt-after: 100ms" is interrupted by the runner and must stop.
 func TestCells(t *testing.T) {
 	files, _ := filepath.Glob("testdata/cells/*.cell")
 	if len(files) == 0 {
@@ -109,6 +126,24 @@ func TestCells(t *testing.T) {
 			rec := &recorder{}
 			var gotErr string
 			for _, c := range cells {
+				if d, ok := interruptAfter(c); ok {
+					// the runner interrupts this cell; it must stop with
+					// KindInterrupted, noted in the transcript as [interrupted]
+					go func() {
+						time.Sleep(d)
+						s.Interrupt()
+					}()
+					start := time.Now()
+					r := s.Execute(context.Background(), c, rec)
+					if r.Err == nil || r.Err.Kind != KindInterrupted {
+						t.Fatalf("cell %d: got %v, want an interrupt", r.Count, r.Err)
+					}
+					if took := time.Since(start); took > d+time.Second {
+						t.Errorf("cell %d: the interrupt took %v", r.Count, took-d)
+					}
+					rec.Stream("value", "[interrupted]\n")
+					continue
+				}
 				r := s.Execute(context.Background(), c, rec)
 				if r.Value != nil {
 					rec.Stream("value", r.Value.Data["text/plain"].(string)+"\n")
