@@ -65,15 +65,27 @@ func (h Header) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON accepts any string date: one that does not parse as ISO 8601
+// UnmarshalJSON accepts any date: an ISO 8601 string, a number of seconds
+// since 1970 (some gateway clients send that), or anything else, which
 // leaves Date zero rather than failing the message.
 func (h *Header) UnmarshalJSON(b []byte) error {
-	var j headerJSON
+	var j struct {
+		headerJSON
+		Date json.RawMessage `json:"date"`
+	}
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
 	*h = Header{MsgID: j.MsgID, Session: j.Session, Username: j.Username,
-		MsgType: j.MsgType, Version: j.Version, Date: parseDate(j.Date)}
+		MsgType: j.MsgType, Version: j.Version}
+	var s string
+	var secs float64
+	switch {
+	case json.Unmarshal(j.Date, &s) == nil:
+		h.Date = parseDate(s)
+	case json.Unmarshal(j.Date, &secs) == nil && secs > 0 && secs < 1e11:
+		h.Date = time.Unix(0, int64(secs*1e9)).UTC().Truncate(time.Microsecond)
+	}
 	return nil
 }
 

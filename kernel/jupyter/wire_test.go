@@ -184,6 +184,9 @@ func TestHeader_Date(t *testing.T) {
 		{`"2026-11-28T22:00:00.123456"`, `2026-11-28T22:00:00.123456Z`},
 		{`""`, ``},
 		{`"yesterday"`, ``},
+		{`1764367200.5`, `2025-11-28T22:00:00.500000Z`},
+		{`null`, ``},
+		{`{"x":1}`, ``},
 	} {
 		var h Header
 		if err := json.Unmarshal([]byte(`{"msg_type":"x","date":`+test.in+`}`), &h); err != nil {
