@@ -54,6 +54,7 @@ func runRun(args []string) int {
 	total := fs.Duration("total-timeout", 0, "time `limit` of the whole run (0: none)")
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a failure (exit status is still 1)")
 	noLedger := fs.Bool("no-ledger", false, "do not replay the workspace ledger (.tandem/); sets "+runner.NoLedgerEnv+"=1 for the kernel")
+	transcript := fs.String("transcript", "", "write a golden-file transcript of the outputs to `file` (timings, addresses, temp paths as placeholders; - for stdout)")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
 	verbose := fs.Bool("v", false, "log the kernel's stderr and life cycle")
 	fs.Usage = func() {
@@ -89,10 +90,12 @@ func runRun(args []string) int {
 		return fail(exitUsage, "%v", err)
 	}
 	abs, _ := filepath.Abs(path)
-	if *out != "" {
-		// Fail before running for an unwritable destination.
-		if err := checkWritable(*out); err != nil {
-			return fail(exitUsage, "%v", err)
+	// Fail before running for an unwritable destination.
+	for _, p := range []string{*out, *transcript} {
+		if p != "" && p != "-" {
+			if err := checkWritable(p); err != nil {
+				return fail(exitUsage, "%v", err)
+			}
 		}
 	}
 
@@ -140,7 +143,7 @@ func runRun(args []string) int {
 				p.Elapsed.Round(time.Millisecond), p.Total.Round(time.Millisecond))
 		},
 	}
-	if *out == "" {
+	if *out == "" && *transcript != "-" {
 		opts.Output = func(cell int, o map[string]any) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -153,6 +156,11 @@ func runRun(args []string) int {
 	}
 	if *out != "" {
 		if err := writeNotebook(*out, nb); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	}
+	if *transcript != "" {
+		if err := writeAtomic(*transcript, []byte(runner.Transcript(nb, runner.TranscriptOptions{}))); err != nil {
 			return fail(exitFailed, "%v", err)
 		}
 	}

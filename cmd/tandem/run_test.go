@@ -203,6 +203,18 @@ func TestRun(t *testing.T) {
 		if len(entries) != 2 {
 			t.Errorf("files in the folder: got %d want 2 (a.ipynb, out.ipynb)", len(entries))
 		}
+
+		// A golden transcript.
+		r = tandem(t, bin, dir, "run", "a.ipynb", "-q", "--transcript", "a.golden")
+		wantCode(t, r, 0)
+		golden, _ := os.ReadFile(filepath.Join(dir, "a.golden"))
+		want := "## cell 2 ok\nstdout: x is 42\n## cell 4 ok\ntext/plain: 43\n## cell 5 ok\nstderr: to stderr\ntext/plain: \"abab\"\n"
+		if string(golden) != want {
+			t.Errorf("transcript: got:\n%s\nwant:\n%s", golden, want)
+		}
+		if r.stderr != "to stderr\n" {
+			t.Errorf("stderr with -q: got %q", r.stderr)
+		}
 	})
 
 	t.Run("Script", func(t *testing.T) {
