@@ -264,15 +264,31 @@ func (k *Kernel) launch(ctx context.Context) error {
 		return err
 	}
 	k.mu.Lock()
-	k.p = p
+	stopped := k.state == Stopped
+	if stopped {
+		p.planned = true // Shutdown came first: this process must not live
+	} else {
+		k.p = p
+	}
 	k.mu.Unlock()
 	go k.wait(p)
+	if stopped {
+		k.kill(p)
+		return ErrStopped
+	}
 	if err := k.ready(ctx, p); err != nil {
 		k.kill(p)
 		return err
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.state == Stopped {
+		// Shutdown ran while this process started; it may have stopped
+		// the one before.
+		p.planned = true
+		k.kill(p)
+		return ErrStopped
+	}
 	if k.p == p && (k.state == Starting || k.state == Restarting) {
 		k.state = Idle
 		q := k.queue
