@@ -2,8 +2,8 @@ package jupyter
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"

@@ -91,7 +91,7 @@ type Kernel struct {
 	queue    []*jupyter.Message // sent while restarting
 	waiters  map[string]chan *jupyter.Message
 	armed    string // msg_id of the running request an interrupt is timing
-	restarts int // every restart, for tests and the server's status
+	restarts int    // every restart, for tests and the server's status
 }
 
 // proc is one kernel process.
