@@ -88,30 +88,105 @@ func compileError(count int, err error, seg cell.Segment) *CellError {
 	return e
 }
 
-// panicError turns a runtime panic into a CellError. mark is the encoded
-// line of the last statement mark (0 if none); trace is yaegi's
-// interpreted trace, innermost frame first.
-func panicError(count int, v any, mark int, trace []string) *CellError {
+// panicError turns a runtime panic into a CellError. mark is the last
+// statement mark (cell.EncodeMark; 0 if none); trace is yaegi's
+// interpreted trace, innermost frame first, one "pos: panic: fn(...)" line
+// per frame, where pos is the frame's entry. The stack gives, for each
+// function, where it was: the failing statement for the innermost one, and
+// the call of the next one for the others when that call is the only one
+// of its name in the function (else the function's declaration line).
+func (s *Session) panicError(v any, mark int, trace []string) *CellError {
 	if _, ok := v.(host.Interrupted); ok {
-		return &CellError{Kind: KindInterrupted, Cell: count, Msg: "interrupted"}
+		return &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
 	}
-	e := &CellError{Kind: KindPanic, Cell: count, Msg: panicMsg(v)}
+	e := &CellError{Kind: KindPanic, Cell: s.count, Msg: panicMsg(v)}
+	type frame struct {
+		name       string // "" for the cell's top level
+		cell, line int    // entry
+	}
+	var frs []frame
 	for _, t := range trace {
-		c, l, col, rest := decodePos(t)
+		c, l, _, rest := decodePos(t)
+		if c == 0 {
+			continue // kernel code
+		}
 		fn := strings.TrimSuffix(strings.TrimPrefix(rest, "panic: "), "(...)")
 		fn = strings.TrimPrefix(fn, "main.")
-		if c == 0 || fn == "main" || strings.HasPrefix(fn, "main.") {
-			continue // kernel code, or the cell's top level (its line is the error's)
+		if fn == "main" || fn == "func" || strings.HasPrefix(fn, "func.") {
+			fn = "" // the top level, or a function literal run there
 		}
-		_ = col // the trace gives frame entries: the column is not meaningful
-		e.Stack = append(e.Stack, Frame{Func: fn, Cell: c, Line: l})
+		if fn == cell.MainFunc {
+			fn = "main"
+		}
+		frs = append(frs, frame{fn, c, l})
 	}
 	if mark > 0 {
 		e.Cell, e.Line, e.Col = cell.DecodeMark(mark)
-	} else if len(e.Stack) > 0 {
-		e.Cell, e.Line = e.Stack[0].Cell, e.Stack[0].Line
+	} else if len(frs) > 0 {
+		e.Cell, e.Line = frs[0].cell, frs[0].line
+	}
+	if len(frs) == 0 || frs[0].name == "" {
+		return e // failed at the top level: the error's position says where
+	}
+	for i, f := range frs {
+		if f.name == "" && i > 0 && frs[i-1].name == "" {
+			continue // nested top-level wrappers
+		}
+		fr := Frame{Func: f.name, Cell: f.cell, Line: f.line}
+		if f.name == "" {
+			fr.Cell, fr.Line = s.count, 0
+		}
+		if i == 0 {
+			if mark > 0 {
+				fr.Cell, fr.Line, fr.Col = e.Cell, e.Line, e.Col
+			}
+		} else if p, ok := s.callSite(f.name, base(frs[i-1].name)); ok {
+			fr.Line, fr.Col = p.Line, p.Col
+		}
+		if fr.Line == 0 {
+			continue
+		}
+		e.Stack = append(e.Stack, fr)
 	}
 	return e
+}
+
+// base strips the closure suffixes yaegi adds to a function's name.
+func base(fn string) string {
+	if i := strings.Index(fn, ".func"); i >= 0 {
+		return fn[:i]
+	}
+	return fn
+}
+
+// callSite returns the only call of callee in function fn ("" for the
+// running cell's top level).
+func (s *Session) callSite(fn, callee string) (cell.Pos, bool) {
+	if callee == "" {
+		return cell.Pos{}, false
+	}
+	if callee == "main" {
+		callee = cell.MainFunc
+	}
+	var calls map[string][]cell.Pos
+	if fn == "" {
+		calls = s.topCalls[s.count]
+	} else if e, ok := s.defs[base(fn)]; ok {
+		calls = e.item.Calls
+	} else {
+		for n, e := range s.defs { // a method: "T.M"
+			if strings.HasSuffix(n, "."+base(fn)) {
+				if calls != nil {
+					return cell.Pos{}, false // ambiguous
+				}
+				calls = e.item.Calls
+			}
+		}
+	}
+	if c := calls[callee]; len(c) == 1 {
+		return c[0], true
+	}
+	return cell.Pos{}, false
 }
 
 // panicMsg is the message of a panic value (without "panic: ": the Kind
@@ -158,10 +233,14 @@ func (e *CellError) String() string {
 		fmt.Fprintf(&b, "cell %d: %s", e.Cell, msg)
 	}
 	for _, f := range e.Stack {
+		fn := f.Func
+		if fn == "" {
+			fn = "(cell)"
+		}
 		if f.Col > 0 {
-			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d:%d", f.Func, f.Cell, f.Line, f.Col)
+			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d:%d", fn, f.Cell, f.Line, f.Col)
 		} else {
-			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d", f.Func, f.Cell, f.Line)
+			fmt.Fprintf(&b, "\n\t%s, cell %d, line %d", fn, f.Cell, f.Line)
 		}
 	}
 	return b.String()

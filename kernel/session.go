@@ -121,7 +121,8 @@ type Session struct {
 	replayErr *CellError
 	rendered  map[string]any // what the value renderer reported for the last value
 	snap      atomic.Pointer[snapshot]
-	cur       string // source of the running cell
+	cur       string                       // source of the running cell
+	topCalls  map[int]map[string][]cell.Pos // calls in each recent cell's top-level code
 }
 
 type entry struct {
@@ -418,6 +419,17 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 		}
 		return res
 	}
+	calls := map[string][]cell.Pos{}
+	for _, seg := range c.Segments {
+		for k, v := range seg.Calls {
+			calls[k] = append(calls[k], v...)
+		}
+	}
+	if s.topCalls == nil {
+		s.topCalls = map[int]map[string][]cell.Pos{}
+	}
+	s.topCalls[s.count] = calls
+	delete(s.topCalls, s.count-100)
 	for _, seg := range c.Segments {
 		if host.Stopped() {
 			res.Err = &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
@@ -472,7 +484,7 @@ func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *Ce
 		if pe, ok := v.(interp.Panic); ok {
 			v = pe.Value
 		}
-		return panicError(s.count, v, s.mark(), s.errf.takeTrace())
+		return s.panicError(v, s.mark(), s.errf.takeTrace())
 	}
 	return compileError(s.count, err, seg)
 }
@@ -785,7 +797,7 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 			return nil, &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
 		}
 		if v, ok := interpPanic(err); ok {
-			return nil, panicError(s.count, v, s.mark(), s.errf.takeTrace())
+			return nil, s.panicError(v, s.mark(), s.errf.takeTrace())
 		}
 		return nil, compileError(s.count, err, seg)
 	}

@@ -109,7 +109,14 @@ type Item struct {
 	Doc   string   // doc comment text
 	// Results is the number of results of a func, method or closure.
 	Results int
+	// Calls maps the name of each func or method it calls (the selector
+	// for x.M) to the positions of those calls, to tell call sites in a
+	// panic's stack.
+	Calls map[string][]Pos
 }
+
+// Pos is a position in a cell: 1-based line and column (bytes).
+type Pos struct{ Line, Col int }
 
 // ImportSpec is one import of a cell.
 type ImportSpec struct {
@@ -132,6 +139,9 @@ type Segment struct {
 	// kernel uses it to tell whether the expression has a single value to
 	// display (yaegi does not check result counts).
 	Call string
+	// Calls maps callee names to call positions in the segment's top-level
+	// code (outside func declarations); see Item.Calls.
+	Calls map[string][]Pos
 	// VarUses lists, for each of Vars, the identifiers its defining
 	// statement mentions.
 	VarUses map[string][]string
@@ -1223,7 +1233,9 @@ func (s *splitter) segments() *Cell {
 			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
 			seg.VarTypes = map[string]string{}
 			seg.VarUses = map[string][]string{}
+			seg.Calls = map[string][]Pos{}
 			for _, n := range group {
+				s.calls(n.n, seg.Calls)
 				names, it := s.stmtDefs(n)
 				seg.Vars = append(seg.Vars, names...)
 				if len(names) > 0 {
@@ -1240,6 +1252,7 @@ func (s *splitter) segments() *Cell {
 		case Expr:
 			e := group[0].n.(*ast.ExprStmt).X
 			seg.Src = s.render(s.off(e.Pos()), s.off(e.End()))
+			seg.Calls = s.calls(e, nil)
 			if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
 				seg.Call = "?"
 				switch f := ast.Unparen(call.Fun).(type) {
@@ -1299,7 +1312,7 @@ func (s *splitter) declItems(n node) []Item {
 	switch d := n.n.(type) {
 	case *ast.FuncDecl:
 		it := Item{Kind: Func, Names: []string{d.Name.Name}, Line: l,
-			Src: "\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(d), Doc: d.Doc.Text()}
+			Src: "\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(d), Doc: d.Doc.Text(), Calls: s.calls(d, nil)}
 		it.Results = d.Type.Results.NumFields()
 		if d.Body != nil {
 			it.Sig = strings.TrimSpace(s.src[n.pos:s.off(d.Body.Lbrace)])
@@ -1416,7 +1429,7 @@ func (s *splitter) stmtDefs(n node) ([]string, *Item) {
 		return true
 	})
 	return names, &Item{Kind: Closure, Names: names, Line: l, Results: res,
-		Src: ";\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(n.n)}
+		Src: ";\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(n.n), Calls: s.calls(n.n, nil)}
 }
 
 // Status reports whether src is "complete", "incomplete" (more lines are
@@ -1646,4 +1659,32 @@ func (s *splitter) typeOf(name string) string {
 		return s.opt.TypeOf(name)
 	}
 	return ""
+}
+
+// calls collects the calls in n by callee name.
+func (s *splitter) calls(n ast.Node, out map[string][]Pos) map[string][]Pos {
+	if out == nil {
+		out = map[string][]Pos{}
+	}
+	ast.Inspect(n, func(m ast.Node) bool {
+		c, ok := m.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		name := ""
+		switch f := ast.Unparen(c.Fun).(type) {
+		case *ast.Ident:
+			name = f.Name
+		case *ast.SelectorExpr:
+			name = f.Sel.Name
+		}
+		if name != "" {
+			if o := s.off(c.Pos()); o >= 0 {
+				l, col := s.lc(o)
+				out[name] = append(out[name], Pos{l, col})
+			}
+		}
+		return true
+	})
+	return out
 }
