@@ -121,7 +121,7 @@ type Session struct {
 	replayErr *CellError
 	rendered  map[string]any // what the value renderer reported for the last value
 	snap      atomic.Pointer[snapshot]
-	cur       string                       // source of the running cell
+	cur       string                        // source of the running cell
 	topCalls  map[int]map[string][]cell.Pos // calls in each recent cell's top-level code
 }
 
