@@ -28,13 +28,13 @@ func register(c command) { commands = append(commands, c) }
 func main() { os.Exit(dispatch(os.Args[1:])) }
 
 func dispatch(args []string) int {
-	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] != '-' && lookup(args[0]) == nil) {
-		// A bare `tandem` or `tandem DIR` serves that folder.
+	if len(args) == 0 || (lookup(args[0]) == nil && !isHelp(args[0])) {
+		// A bare `tandem`, `tandem DIR` or `tandem --port 9000 DIR` serves.
 		if c := lookup("serve"); c != nil {
 			return c.run(args)
 		}
 	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if isHelp(args[0]) {
 		usage()
 		return 0
 	}
@@ -45,6 +45,8 @@ func dispatch(args []string) int {
 	usage()
 	return 2
 }
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
 
 func lookup(name string) *command {
 	for i := range commands {
