@@ -77,10 +77,11 @@ type CellError struct {
 	Line int    // 1-based line within the cell; 0 if unknown
 	Col  int    // 1-based column in bytes; 0 if unknown
 	Msg  string // the message; for a panic, the panic value (without "panic: ")
-	// Stack is the interpreted call stack, innermost first: the functions
-	// defined in cells that were running, each at its declaration line
-	// (yaegi reports frame entries, not call sites). The cell's top level
-	// is not a frame: Line is where it failed.
+	// Stack is the interpreted call stack, innermost first: for each
+	// function defined in a cell, where it was (the failing statement for
+	// the innermost, the call of the next for the others when that call is
+	// unambiguous, else its declaration line), ending with the cell's top
+	// level (Func ""). Empty when the cell failed at its top level.
 	Stack []Frame
 }
 
