@@ -94,7 +94,10 @@ func testZMQ(t *testing.T, ci ConnectionInfo) {
 		}
 		return m
 	}
-	// A badly signed request is dropped; the next good one is answered.
+	// Garbage and a badly signed request are dropped; the next good one is
+	// answered.
+	shell.Send(zmq4.NewMsgFrom([]byte("garbage")))
+	shell.Send(zmq4.NewMsgFrom([]byte(Delimiter), []byte("sig"), []byte("{"), []byte("{}"), []byte("{}"), []byte("{}")))
 	send(bad)
 	req := send(codec)
 	got, err := shell.Recv()
