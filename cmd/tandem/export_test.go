@@ -5,14 +5,50 @@ import (
 	"encoding/base64"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"golang.org/x/net/html"
+
 	"tandem.dev/tandem/kernel/notebook"
 )
+
+// wellFormed checks that the page tokenizes and every non-void element is
+// closed in order (not just something a browser recovers from).
+func wellFormed(t *testing.T, doc string) {
+	t.Helper()
+	void := map[string]bool{"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
+		"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true}
+	z := html.NewTokenizer(strings.NewReader(doc))
+	var stack []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() != io.EOF {
+				t.Fatalf("tokenize: %v", z.Err())
+			}
+			if len(stack) > 0 {
+				t.Fatalf("unclosed at the end: %v", stack)
+			}
+			return
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if !void[string(name)] {
+				stack = append(stack, string(name))
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if len(stack) == 0 || stack[len(stack)-1] != string(name) {
+				t.Fatalf("</%s> closes %v", name, stack)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
 
 func TestExport(t *testing.T) {
 	bin := buildTandem(t)
@@ -47,6 +83,7 @@ func TestExport(t *testing.T) {
 		if !strings.HasPrefix(doc, "<!doctype html>") || !strings.HasSuffix(doc, "</html>\n") {
 			t.Error("not a whole HTML document")
 		}
+		wellFormed(t, doc)
 		wantContains(t, "page", doc,
 			"<h1>Report</h1>",
 			`data-tex="J(\theta)"`,

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"tandem.dev/tandem/kernel/host"
 	"tandem.dev/tandem/kernel/notebook"
 	"tandem.dev/tandem/kernel/runner"
 )
@@ -55,6 +56,7 @@ func runRun(args []string) int {
 	keepGoing := fs.Bool("keep-going", false, "run the remaining cells after a failure (exit status is still 1)")
 	noLedger := fs.Bool("no-ledger", false, "do not replay the workspace ledger (.tandem/); sets "+runner.NoLedgerEnv+"=1 for the kernel")
 	transcript := fs.String("transcript", "", "write a golden-file transcript of the outputs to `file` (timings, addresses, temp paths as placeholders; - for stdout)")
+	maxMem := fs.String("max-memory", "", "memory `limit` of the kernel process, e.g. 2G (default: the kernel's)")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
 	verbose := fs.Bool("v", false, "log the kernel's stderr and life cycle")
 	fs.Usage = func() {
@@ -81,6 +83,11 @@ func runRun(args []string) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, "tandem run: "+format+"\n", a...)
 		return code
+	}
+	if *maxMem != "" {
+		if _, err := host.ParseSize(*maxMem); err != nil {
+			return fail(exitUsage, "--max-memory: %v", err)
+		}
 	}
 	nb, err := readNotebook(path)
 	if err != nil {
@@ -149,6 +156,13 @@ func runRun(args []string) int {
 			defer mu.Unlock()
 			printOutput(os.Stdout, os.Stderr, o)
 		}
+	}
+	if *maxMem != "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+		opts.Argv = []string{exe, "kernel", "--stdio", "--max-memory", *maxMem}
 	}
 	rep, err := runner.Run(ctx, nb, opts)
 	if err != nil {

@@ -233,7 +233,7 @@ func TestRun(t *testing.T) {
 		writeNB(t, dir, "p.ipynb",
 			"code[parameters]:n := 2\nrate := 0.5\nname := \"a\"\nverbose := false\nconst wait = 2 * time.Second",
 			"code:fmt.Printf(\"%d %v %q %v %v %T %T\\n\", n, rate, name, verbose, wait, rate, wait)")
-		r := tandem(t, bin, dir, "run", "p.ipynb", "-p", "n=5", "-p", "rate=1", "-p", "name=hello world", "-p", "verbose=true", "-p", "wait=1m30s", "-o", "out.ipynb")
+		r := tandem(t, bin, dir, "run", "p.ipynb", "-p", "n=5", "-p", "rate=1", "-p", "name=hello world", "-p", "verbose=true", "-p", "wait=1m30s", "-o", "out.ipynb", "--max-memory", "1G")
 		wantCode(t, r, 0)
 		nb := readNB(t, filepath.Join(dir, "out.ipynb"))
 		if len(nb.Cells) != 3 {
@@ -397,6 +397,7 @@ func TestRun(t *testing.T) {
 			{[]string{"run"}, "usage: tandem run"},
 			{[]string{"run", "a.ipynb", "b.ipynb"}, "usage: tandem run"},
 			{[]string{"run", "--timeout", "soon", "a.ipynb"}, "invalid value"},
+			{[]string{"run", "--max-memory", "lots", "corrupt.ipynb"}, "--max-memory: parse size"},
 			{[]string{"run", "corrupt.ipynb", "-o", "nowhere/out.ipynb"}, "corrupt.ipynb"},
 		} {
 			r := tandem(t, bin, dir, tc.args...)

@@ -311,6 +311,8 @@ func literal(name, kind, value string) (string, error) {
 // InjectParameters inserts, after the cell tagged "parameters", a cell
 // tagged "injected-parameters" that sets each parameter, typed by its
 // default. A previously injected cell (from an earlier run) is replaced.
+// The values, as given, are recorded in the notebook's metadata
+// tandem.parameters.
 // Errors are *ParamError for a value that does not fit its default, or
 // name a parameter the cell does not declare.
 func InjectParameters(nb *notebook.Notebook, params []Param) error {
@@ -353,6 +355,20 @@ func InjectParameters(nb *notebook.Notebook, params []Param) error {
 		}
 		fmt.Fprintf(&b, "%s %s %s\n", p.Name, op, lit)
 	}
+	// Recorded as papermill records them, so the output says how it was made.
+	given := map[string]any{}
+	for _, p := range params {
+		given[p.Name] = p.Value
+	}
+	meta, _ := nb.Metadata["tandem"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	meta["parameters"] = given
+	if nb.Metadata == nil {
+		nb.Metadata = map[string]any{}
+	}
+	nb.Metadata["tandem"] = meta
 	cell := &notebook.Cell{
 		ID:       "injected-parameters",
 		Type:     "code",

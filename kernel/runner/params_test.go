@@ -85,6 +85,9 @@ func TestInjectParameters(t *testing.T) {
 		if len(nb.Cells) != 4 {
 			t.Fatalf("%d: cells: got %d want 4", i, len(nb.Cells))
 		}
+		if got := nb.Metadata["tandem"].(map[string]any)["parameters"].(map[string]any); got[test.params[0].Name] != test.params[0].Value {
+			t.Errorf("%d: metadata tandem.parameters: %v", i, got)
+		}
 		inj := nb.Cells[2]
 		if inj.Source != test.want {
 			t.Errorf("%d: got:\n%s\nwant:\n%s", i, inj.Source, test.want)
