@@ -115,7 +115,12 @@ func TestReal_Crash(t *testing.T) {
 // session's variables survive.
 func TestReal_Interrupt(t *testing.T) {
 	k, c := startReal(t, Options{})
-	c.wait(c.execute("x := 40"), 30*time.Second)
+	// An interrupt while idle must not hit the next cell.
+	k.Interrupt()
+	time.Sleep(50 * time.Millisecond)
+	if r := c.wait(c.execute("x := 40"), 30*time.Second); r.reply.Status != "ok" {
+		t.Fatalf("cell after an idle interrupt: %+v", r)
+	}
 	req := c.execute("for {}")
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
