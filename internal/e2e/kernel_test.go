@@ -248,3 +248,20 @@ func TestRestartAndRunAll(t *testing.T) {
 		t.Errorf("execution counts after restart & run all: %q", counts)
 	}
 }
+
+// Run all stops at the first error: later cells are not run, and say so.
+func TestRunAllStopsAtError(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "stop.ipynb", cell{Source: "undefinedThing"}, cell{Source: "1 + 1"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.do(chromedp.Click(chromedp.CSS(`button[aria-label="Run all cells"]`)))
+	p.waitIdle(30 * time.Second)
+	if !eval[bool](p, `!!document.querySelector(".cells > .cell:nth-child(1) .error-output")`) {
+		t.Fatal("the first cell shows no error")
+	}
+	footer := eval[string](p, `document.querySelector(".cells > .cell:nth-child(2) .cell-footer").textContent`)
+	if out := p.outputText(1); out != "" || !strings.Contains(footer, "not run") {
+		t.Errorf("second cell after the error: output %q, footer %q; want no output and \"not run\"", out, footer)
+	}
+}

@@ -260,6 +260,8 @@ export class NotebookPage implements CellHost {
 
   private kernelLost(why: string): void {
     this.foreign.clear();
+    this.chain = [];
+    this.chainBusy = false;
     const now = performance.now();
     for (const v of this.views) {
       const r = v.cell.run;
@@ -759,12 +761,59 @@ export class NotebookPage implements CellHost {
     this.runRange(this.current, this.views.length);
   }
 
+  // Run all / above / below go one cell at a time: the next cell is sent
+  // when the previous one finished well, so a failure or an interrupt stops
+  // the rest (marked "not run") whatever the kernel does with stop_on_error.
+  private chain: CellView[] = [];
+  private chainBusy = false;
+
   private runRange(from: number, to: number): void {
-    for (const v of this.views.slice(from, to)) this.execute(v, true);
+    const now = performance.now();
+    for (const v of this.views.slice(from, to)) {
+      const c = v.cell;
+      if (c.type === "markdown") {
+        this.execute(v, true);
+        continue;
+      }
+      if (c.type !== "code" || c.run.phase !== "idle" || this.chain.includes(v) || c.source.trim() === "") continue;
+      markQueued(c, "local:" + c.id, now);
+      v.scheduleRender();
+      this.chain.push(v);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.chainBusy) return;
+    const v = this.chain.shift();
+    if (!v) return;
+    if (!this.nb.cells.includes(v.cell) || v.cell.run.msgId !== "local:" + v.cell.id) {
+      this.pump(); // deleted or run by hand meanwhile
+      return;
+    }
+    this.chainBusy = true;
+    v.cell.run = { phase: "idle" };
+    this.execute(v, true, (status) => {
+      this.chainBusy = false;
+      if (status === "ok") {
+        this.pump();
+        return;
+      }
+      this.abortChain();
+    });
+  }
+
+  private abortChain(): void {
+    const now = performance.now();
+    for (const v of this.chain) {
+      if (markDone(v.cell, "local:" + v.cell.id, now, "aborted")) v.scheduleRender();
+    }
+    this.chain = [];
+    this.chainBusy = false;
   }
 
   /** execute runs one cell: Markdown renders, code goes to the kernel. */
-  private execute(view: CellView, stopOnError: boolean): void {
+  private execute(view: CellView, stopOnError: boolean, onDone?: (status: "ok" | "error" | "aborted" | "lost") => void): void {
     const cell = view.cell;
     if (cell.type === "markdown") {
       if (!cell.rendered) {
@@ -779,6 +828,7 @@ export class NotebookPage implements CellHost {
     if (cell.source.trim() === "") {
       clearOutputs(cell);
       view.scheduleRender(true);
+      onDone?.("ok");
       return;
     }
     clearOutputs(cell);
@@ -792,6 +842,7 @@ export class NotebookPage implements CellHost {
       if (markDone(cell, msgId, performance.now(), replied as "ok" | "error" | "aborted")) view.scheduleRender();
       this.session.done(msgId);
       this.runningChanged();
+      onDone?.(replied as "ok" | "error" | "aborted");
     };
     try {
       msgId = this.session.execute(cell.source, {
@@ -837,10 +888,12 @@ export class NotebookPage implements CellHost {
           markDone(cell, msgId, performance.now(), "lost");
           view.scheduleRender();
           this.runningChanged();
+          onDone?.("lost");
         },
       }, stopOnError);
     } catch (e) {
       toast((e as Error).message, "error");
+      onDone?.("error");
       return;
     }
     markQueued(cell, msgId, performance.now());
