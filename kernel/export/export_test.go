@@ -44,7 +44,7 @@ func richNotebook(t *testing.T) *notebook.Notebook {
 		{ID: "outs", Type: "code", Metadata: map[string]any{}, ExecutionCount: &two,
 			Source: "fmt.Println(\"hi\")\nplot()",
 			Outputs: []map[string]any{
-				{"output_type": "stream", "name": "stdout", "text": "hi \x1b[31mred\x1b[0m\n"},
+				{"output_type": "stream", "name": "stdout", "text": "10%\r100%\rhi \x1b[31mred\x1b[0m\n"},
 				{"output_type": "stream", "name": "stderr", "text": "careful <b>\n"},
 				{"output_type": "display_data", "data": map[string]any{"image/png": img, "text/plain": "plot"}, "metadata": map[string]any{}},
 				{"output_type": "display_data", "data": map[string]any{"image/svg+xml": "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><circle r=\"4\" cx=\"5\" cy=\"5\"/></svg>"}, "metadata": map[string]any{}},

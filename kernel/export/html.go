@@ -278,7 +278,25 @@ func text(v any) string {
 	return string(js)
 }
 
+// collapseCR keeps what a terminal shows of each line: the text after its
+// last carriage return (progress bars redraw a line with "\r").
+func collapseCR(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		l = strings.TrimRight(l, "\r")
+		if j := strings.LastIndexByte(l, '\r'); j >= 0 {
+			l = l[j+1:]
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
+}
+
 func textBlock(s, cls string) string {
+	s = collapseCR(s)
 	return `<div class="text-output ` + cls + `"><pre>` + ansiHTML(s) + `</pre></div>`
 }
 

@@ -123,7 +123,7 @@ func escapePath(p string) string {
 func markdownOutput(r *MarkdownResult, opts MarkdownOptions, o map[string]any, states map[string]map[string]any, base string) string {
 	switch o["output_type"] {
 	case "stream":
-		return fence(stripANSI(str(o["text"])), "text")
+		return fence(collapseCR(stripANSI(str(o["text"]))), "text")
 	case "error":
 		var lines []string
 		tb, _ := o["traceback"].([]any)

@@ -160,7 +160,7 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 	}()
 	msgs, unsub := k.Subscribe()
 	defer unsub()
-	r := &run{nb: nb, k: k, msgs: msgs, opts: opts, displays: map[string][]displayRef{}, widgets: map[string]map[string]any{}}
+	r := &run{nb: nb, k: k, msgs: msgs, opts: opts, displays: map[string][]displayRef{}, widgets: map[string]map[string]any{}, cellOf: map[string]int{}}
 	for n, ci := range todo {
 		cellStart := time.Now()
 		f, err := r.execute(ctx, ci, n+1)
@@ -207,7 +207,7 @@ type run struct {
 	opts     Options
 	displays map[string][]displayRef   // display_id → outputs showing it
 	widgets  map[string]map[string]any // comm_id → widget model (state snapshot)
-	counts   map[int]int               // execution count → cell index
+	cellOf   map[string]int            // msg_id of an execute_request → its cell
 }
 
 type displayRef struct{ cell, out int }
@@ -224,6 +224,7 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 		return nil, fmt.Errorf("run cell %d: %w", ci+1, err)
 	}
 	id := req.Header.MsgID
+	r.cellOf[id] = ci
 	var (
 		timeout   <-chan time.Time
 		timedOut  string // why the cell was interrupted, "" if it was not
@@ -273,8 +274,11 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 				continue
 			}
 			if m.ParentID() != id {
-				if m.Channel == jupyter.IOPub && m.Header.MsgType == "update_display_data" {
-					r.output(ci, m, &clearWait) // an update from a background goroutine
+				// Output of a goroutine an earlier cell started goes to
+				// that cell, as in Jupyter.
+				if prev, ok := r.cellOf[m.ParentID()]; ok && m.Channel == jupyter.IOPub {
+					var cw bool
+					r.output(prev, m, &cw)
 				}
 				continue
 			}
@@ -299,10 +303,6 @@ func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
 	if reply.ExecutionCount > 0 {
 		n := reply.ExecutionCount
 		c.ExecutionCount = &n
-		if r.counts == nil {
-			r.counts = map[int]int{}
-		}
-		r.counts[n] = ci
 	}
 	if reply.Status == "ok" && timedOut == "" {
 		return nil, nil

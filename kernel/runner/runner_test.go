@@ -51,6 +51,7 @@ func (f *fake) send(ch jupyter.Channel, typ string, parent *jupyter.Message, con
 //	fail NAME MSG                an error at line 2 of the cell
 //	sleep D                      sleep (an interrupt ends it: Interrupted)
 //	hang D                       sleep, deaf to interrupts
+//	bg TEXT                      a stdout stream 50ms later, after the cell ended
 //	env NAME                     print the variable NAME of the process
 //	crash                        exit the process
 func fakeKernel() {
@@ -132,6 +133,11 @@ func (f *fake) execute(m *jupyter.Message, code string) {
 				fail("Interrupted", "interrupted")
 				return
 			}
+		case "bg":
+			go func() {
+				time.Sleep(50 * time.Millisecond)
+				f.send(jupyter.IOPub, "stream", m, jupyter.Stream{Name: "stdout", Text: arg + "\n"})
+			}()
 		case "env":
 			f.send(jupyter.IOPub, "stream", m, jupyter.Stream{Name: "stdout", Text: arg + "=" + os.Getenv(arg) + "\n"})
 		case "crash":
@@ -238,6 +244,19 @@ func TestRun_Outputs(t *testing.T) {
 	}
 	if !strings.Contains(string(data), `"model_name": "IntSliderModel"`) {
 		t.Error("widget state not in the saved notebook")
+	}
+}
+
+func TestRun_Background(t *testing.T) {
+	nb := codeNB("out 1\nbg late", "sleep 300ms\nout 2")
+	if _, err := Run(context.Background(), nb, fakeOptions()); err != nil {
+		t.Fatal(err)
+	}
+	if got := outputs(nb.Cells[0]); got != `stdout:"1\nlate\n"` {
+		t.Errorf("cell 1: got %s", got)
+	}
+	if got := outputs(nb.Cells[1]); got != `stdout:"2\n"` {
+		t.Errorf("cell 2: got %s", got)
 	}
 }
 

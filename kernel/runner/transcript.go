@@ -129,7 +129,12 @@ func bundle(b *strings.Builder, data map[string]any, cell, k int, opts Transcrip
 func lines(b *strings.Builder, prefix, text string) {
 	text = ansiRe.ReplaceAllString(strings.TrimSuffix(text, "\n"), "")
 	for _, l := range strings.Split(text, "\n") {
-		b.WriteString(prefix + ": " + strings.TrimRight(l, " \t\r") + "\n")
+		// What a terminal shows: the text after the last carriage return.
+		l = strings.TrimRight(l, " \t\r")
+		if j := strings.LastIndexByte(l, '\r'); j >= 0 {
+			l = l[j+1:]
+		}
+		b.WriteString(prefix + ": " + l + "\n")
 	}
 }
 

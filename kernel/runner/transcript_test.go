@@ -20,7 +20,7 @@ func TestTranscript(t *testing.T) {
 	nb.Cells = []*notebook.Cell{
 		{Type: "markdown", Source: "# T"},
 		{Type: "code", Source: "a()", ExecutionCount: &one, Outputs: []map[string]any{
-			{"output_type": "stream", "name": "stdout", "text": "epoch 1 took 12.5ms\nloss \x1b[1m0.69\x1b[0m at 0xc000123456\n"},
+			{"output_type": "stream", "name": "stdout", "text": "10%\r50%\repoch 1 took 12.5ms\r\nloss \x1b[1m0.69\x1b[0m at 0xc000123456\n"},
 			{"output_type": "stream", "name": "stderr", "text": "wrote " + os.TempDir() + "/run123/x.csv\n"},
 			{"output_type": "display_data", "data": map[string]any{"image/png": img, "text/plain": "plot"}},
 			{"output_type": "execute_result", "data": map[string]any{"text/html": "<b>x</b>", "text/plain": "x (1m30s)"}},
