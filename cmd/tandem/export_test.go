@@ -59,7 +59,9 @@ func TestExport(t *testing.T) {
 		"md:# Report\n\nThe loss $J(\\theta)$ falls.\n\n<script>alert(1)</script>",
 		"code[parameters]:n := 3",
 		"code:import \"os\"\nfor i := 0; i < n; i++ {\n\tfmt.Println(\"step\", i)\n}\nfmt.Fprintln(os.Stderr, \"warn\")\nn * 2",
-		"code:panic(\"bad <input>\")")
+		"code:panic(\"bad <input>\")",
+		// Rendered by method shape: text/html from the kernel itself.
+		"code:type H struct{ n int }\nfunc (h H) HTML() string { return \"<i>from the kernel</i><script>parent.document.title='k'</script>\" }\nH{1}")
 	r := tandem(t, bin, dir, "run", "src.ipynb", "-o", "a.ipynb", "--keep-going")
 	wantCode(t, r, 1)
 	nb := readNB(t, filepath.Join(dir, "a.ipynb"))
@@ -103,11 +105,12 @@ func TestExport(t *testing.T) {
 				t.Errorf("page loads something from outside: %q", m)
 			}
 		}
-		if strings.Contains(doc, "<script>alert(1)") || strings.Contains(doc, "<script>parent.document") {
+		wantContains(t, "page", doc, `srcdoc="&lt;!doctype html&gt;`, "&lt;i&gt;from the kernel&lt;/i&gt;&lt;script&gt;parent.document.title=&#39;k&#39;")
+		if strings.Contains(doc, "<script>alert(1)") || strings.Contains(doc, "<script>parent.document") || strings.Contains(doc, "<i>from the kernel") {
 			t.Error("a notebook's script is in the page, not in a sandboxed frame")
 		}
-		if n := strings.Count(doc, "<iframe"); n != strings.Count(doc, `sandbox="allow-scripts"`) || n != 1 {
-			t.Errorf("iframes: %d, sandboxed: %d, want 1 and 1", n, strings.Count(doc, `sandbox="allow-scripts"`))
+		if n := strings.Count(doc, "<iframe"); n != strings.Count(doc, `sandbox="allow-scripts"`) || n != 2 {
+			t.Errorf("iframes: %d, sandboxed: %d, want 2 and 2", n, strings.Count(doc, `sandbox="allow-scripts"`))
 		}
 		// -o - writes to stdout.
 		r = tandem(t, bin, dir, "export", "a.ipynb", "--to", "html", "-o", "-")
@@ -167,7 +170,7 @@ func TestExport(t *testing.T) {
 		// The script runs, and its parameters cell still takes -p.
 		r = tandem(t, bin, dir, "run", "a.go", "-p", "n=1", "--keep-going")
 		wantCode(t, r, 1)
-		if want := "step 0\n2\n"; r.stdout != want {
+		if want := "step 0\n2\n{1}\n"; r.stdout != want {
 			t.Errorf("stdout: got %q want %q", r.stdout, want)
 		}
 	})
