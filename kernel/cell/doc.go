@@ -55,4 +55,9 @@
 // BUG(session): range over a function whose type the cell cannot tell (a
 // local variable, a compiled iterator), or whose body returns or uses
 // labels, is not rewritten; yaegi reports it as an error.
+//
+// BUG(session): Go 1.22 loop variables are copied per iteration only when
+// the body captures them (a func literal, go, defer, &v) and does not
+// assign them; a body that both captures and assigns a three-clause loop's
+// variable keeps the pre-1.22 semantics.
 package cell
