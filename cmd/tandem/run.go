@@ -166,6 +166,12 @@ func runRun(args []string) int {
 	}
 	rep, err := runner.Run(ctx, nb, opts)
 	if err != nil {
+		if *out != "" && rep != nil && rep.Ran > 0 {
+			// What ran is kept, as when a cell fails.
+			if werr := writeNotebook(*out, nb); werr != nil {
+				fmt.Fprintf(os.Stderr, "tandem run: %v\n", werr)
+			}
+		}
 		return fail(exitFailed, "%v", err)
 	}
 	if *out != "" {
