@@ -4,3 +4,4 @@ export * from "./outputs";
 export * from "./errors";
 export * from "./text";
 export * from "./drafts";
+export * from "./runqueue";

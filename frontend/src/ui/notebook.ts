@@ -5,7 +5,7 @@ import type { KeyBinding } from "@codemirror/view";
 import { atFirstLine, atLastLine, closePopups, cursorOffset } from "../editor";
 import {
   applyIOPub, clearDraft, clearOutputs, copyCell, deleteCells, duplicateCell, errorLocation, insertCell, markDone,
-  markQueued, markRunning, mergeCells, moveCell, moveDraft, newCell, parseNotebook, readDraft, restoreCells,
+  markQueued, markRunning, mergeCells, RunQueue, moveCell, moveDraft, newCell, parseNotebook, readDraft, restoreCells,
   setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, type Cell, type CellType, type Deleted,
   type Notebook,
 } from "../notebook";
@@ -260,9 +260,8 @@ export class NotebookPage implements CellHost {
 
   private kernelLost(why: string): void {
     this.foreign.clear();
-    this.chain = [];
-    this.chainBusy = false;
     const now = performance.now();
+    for (const c of this.queue.abort(now)) this.viewOf(c)?.scheduleRender();
     for (const v of this.views) {
       const r = v.cell.run;
       if (r.phase !== "idle" && r.msgId) {
@@ -761,55 +760,27 @@ export class NotebookPage implements CellHost {
     this.runRange(this.current, this.views.length);
   }
 
-  // Run all / above / below go one cell at a time: the next cell is sent
-  // when the previous one finished well, so a failure or an interrupt stops
-  // the rest (marked "not run") whatever the kernel does with stop_on_error.
-  private chain: CellView[] = [];
-  private chainBusy = false;
+  // Run all / above / below go one cell at a time (notebook/runqueue.ts):
+  // a failure or an interrupt stops the rest, whatever the kernel does with
+  // stop_on_error.
+  private queue = new RunQueue();
 
   private runRange(from: number, to: number): void {
-    const now = performance.now();
-    for (const v of this.views.slice(from, to)) {
-      const c = v.cell;
-      if (c.type === "markdown") {
-        this.execute(v, true);
-        continue;
-      }
-      if (c.type !== "code" || c.run.phase !== "idle" || this.chain.includes(v) || c.source.trim() === "") continue;
-      markQueued(c, "local:" + c.id, now);
-      v.scheduleRender();
-      this.chain.push(v);
-    }
+    const views = this.views.slice(from, to);
+    for (const v of views) if (v.cell.type === "markdown") this.execute(v, true);
+    this.queue.enqueue(views.map((v) => v.cell), performance.now());
+    for (const v of views) v.scheduleRender();
     this.pump();
   }
 
   private pump(): void {
-    if (this.chainBusy) return;
-    const v = this.chain.shift();
+    const cell = this.queue.next((c) => this.nb.cells.includes(c));
+    const v = cell && this.viewOf(cell);
     if (!v) return;
-    if (!this.nb.cells.includes(v.cell) || v.cell.run.msgId !== "local:" + v.cell.id) {
-      this.pump(); // deleted or run by hand meanwhile
-      return;
-    }
-    this.chainBusy = true;
-    v.cell.run = { phase: "idle" };
     this.execute(v, true, (status) => {
-      this.chainBusy = false;
-      if (status === "ok") {
-        this.pump();
-        return;
-      }
-      this.abortChain();
+      for (const c of this.queue.done(status, performance.now())) this.viewOf(c)?.scheduleRender();
+      this.pump();
     });
-  }
-
-  private abortChain(): void {
-    const now = performance.now();
-    for (const v of this.chain) {
-      if (markDone(v.cell, "local:" + v.cell.id, now, "aborted")) v.scheduleRender();
-    }
-    this.chain = [];
-    this.chainBusy = false;
   }
 
   /** execute runs one cell: Markdown renders, code goes to the kernel. */
