@@ -22,6 +22,7 @@ func runExport(args []string) int {
 	fs := flag.NewFlagSet("tandem export", flag.ContinueOnError)
 	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go), notebook (.ipynb, from a script)")
 	out := fs.String("o", "", "output `file` (default: the notebook's name with .html, .md or .go beside it; - for stdout, html and script only)")
+	noInput := fs.Bool("no-input", false, "leave out the code of code cells (html, markdown): a report of the outputs")
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintln(w, "usage: tandem export --to html|markdown|script|notebook NOTEBOOK.ipynb|SCRIPT.go [-o OUT]")
@@ -71,7 +72,7 @@ func runExport(args []string) int {
 	switch ext {
 	case ".html":
 		abs, _ := filepath.Abs(in)
-		page, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: filepath.Dir(abs)})
+		page, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: filepath.Dir(abs), NoInput: *noInput})
 		if err != nil {
 			return fail(exitFailed, "%v", err)
 		}
@@ -96,7 +97,7 @@ func runExport(args []string) int {
 			return fail(exitUsage, "markdown writes images beside its file: give -o FILE.md")
 		}
 		base := strings.TrimSuffix(filepath.Base(dest), filepath.Ext(dest))
-		res := export.Markdown(nb, export.MarkdownOptions{FilesDir: base + "_files"})
+		res := export.Markdown(nb, export.MarkdownOptions{FilesDir: base + "_files", NoInput: *noInput})
 		names := make([]string, 0, len(res.Files))
 		for name := range res.Files {
 			names = append(names, name)

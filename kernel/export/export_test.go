@@ -282,6 +282,28 @@ func TestHTML(t *testing.T) {
 	})
 }
 
+func TestNoInput(t *testing.T) {
+	nb := richNotebook(t)
+	page, err := HTML(nb, HTMLOptions{NoInput: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	balanced(t, string(page))
+	if bytes.Contains(page, []byte("cell-input")) && !bytes.Contains(page, []byte(`<section class="cell raw"`)) {
+		t.Error("code shown with NoInput")
+	}
+	if bytes.Contains(page, []byte("plot()")) || bytes.Contains(page, []byte("n := 3")) || bytes.Contains(page, []byte(`id="cell-params"`)) {
+		t.Error("code or an output-less code cell shown with NoInput")
+	}
+	if !bytes.Contains(page, []byte("<strong>Panic</strong>: boom")) {
+		t.Error("outputs missing with NoInput")
+	}
+	md := string(Markdown(nb, MarkdownOptions{NoInput: true}).Text)
+	if strings.Contains(md, "```go") || !strings.HasPrefix(md, "# Descent") || !strings.Contains(md, "```text\nhi red\n```") {
+		t.Errorf("markdown with NoInput:\n%s", md)
+	}
+}
+
 func TestHTML_LocalImage(t *testing.T) {
 	dir := t.TempDir()
 	data, _ := base64.StdEncoding.DecodeString(pngBase64(t))

@@ -30,6 +30,9 @@ type HTMLOptions struct {
 	// Dir is the notebook's folder: images a Markdown cell names by a
 	// relative path are read from it and inlined ("" : not inlined).
 	Dir string
+	// NoInput leaves out the code of code cells (a report of the outputs),
+	// as nbconvert's --no-input does.
+	NoInput bool
 }
 
 // HTML renders nb as one self-contained HTML page that looks like the
@@ -108,8 +111,15 @@ func (e *htmlExporter) cell(b *bytes.Buffer, i int, c *notebook.Cell) {
 				break
 			}
 		}
-		fmt.Fprintf(b, "<section class=\"%s\" id=\"cell-%s\">\n<div class=\"cell-prompt\" aria-hidden=\"true\">%s</div>\n<div class=\"cell-main\">\n<div class=\"cell-input\"><pre class=\"cell-placeholder code\"><code>%s</code></pre></div>\n",
-			cls, id, prompt, highlightGo(c.Source))
+		if e.opts.NoInput {
+			if len(c.Outputs) == 0 {
+				return
+			}
+			fmt.Fprintf(b, "<section class=\"%s\" id=\"cell-%s\">\n<div class=\"cell-prompt\" aria-hidden=\"true\">%s</div>\n<div class=\"cell-main\">\n", cls, id, prompt)
+		} else {
+			fmt.Fprintf(b, "<section class=\"%s\" id=\"cell-%s\">\n<div class=\"cell-prompt\" aria-hidden=\"true\">%s</div>\n<div class=\"cell-main\">\n<div class=\"cell-input\"><pre class=\"cell-placeholder code\"><code>%s</code></pre></div>\n",
+				cls, id, prompt, highlightGo(c.Source))
+		}
 		if len(c.Outputs) > 0 {
 			b.WriteString("<div class=\"cell-outputs\">\n")
 			for _, o := range c.Outputs {

@@ -17,6 +17,8 @@ type MarkdownOptions struct {
 	// are written to and linked from (such as "analysis_files"). "" means
 	// "files".
 	FilesDir string
+	// NoInput leaves out the code of code cells.
+	NoInput bool
 }
 
 // MarkdownResult is a notebook as Markdown plus the files it links.
@@ -37,7 +39,10 @@ func Markdown(nb *notebook.Notebook, opts MarkdownOptions) *MarkdownResult {
 	states := widgetStates(nb)
 	var b strings.Builder
 	for i, c := range nb.Cells {
-		if i > 0 {
+		if opts.NoInput && c.Type == "code" && len(c.Outputs) == 0 {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
 		switch c.Type {
@@ -61,9 +66,13 @@ func Markdown(nb *notebook.Notebook, opts MarkdownOptions) *MarkdownResult {
 		case "raw":
 			b.WriteString(fence(c.Source, ""))
 		default:
-			b.WriteString(fence(c.Source, "go"))
+			if !opts.NoInput {
+				b.WriteString(fence(c.Source, "go"))
+			}
 			for j, o := range c.Outputs {
-				b.WriteString("\n")
+				if j > 0 || !opts.NoInput {
+					b.WriteString("\n")
+				}
 				b.WriteString(markdownOutput(r, opts, o, states, fmt.Sprintf("cell%d_out%d", i+1, j+1)))
 			}
 		}
