@@ -327,10 +327,10 @@ func errorBlock(o map[string]any) string {
 		if t := strings.TrimSpace(stripANSI(s)); t == head1 || t == head2 {
 			continue
 		}
-		rows = append(rows, "<div>"+ansiHTML(s)+"</div>")
+		rows = append(rows, ansiHTML(s))
 	}
 	if len(rows) > 0 {
-		b.WriteString(`<pre class="traceback">` + strings.Join(rows, "") + `</pre>`)
+		b.WriteString(`<pre class="traceback">` + strings.Join(rows, "\n") + `</pre>`) // phrasing content only in a pre
 	}
 	b.WriteString(`</div>`)
 	return b.String()
