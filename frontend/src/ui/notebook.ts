@@ -52,9 +52,9 @@ export class NotebookPage implements CellHost {
 
   constructor(private api: Api, public path: string) {
     this.session = new KernelSession(api, path);
-    this.titleBtn = h("button", { type: "button", class: "title", title: "Rename notebook", "aria-label": "Notebook name (click to rename)" });
+    this.titleBtn = h("button", { type: "button", class: "title", title: "Rename notebook" });
     this.titleBtn.addEventListener("click", () => void this.rename());
-    this.dirtyMark = h("span", { class: "dirty-mark", title: "Unsaved changes", "aria-label": "Unsaved changes", hidden: true }, "●");
+    this.dirtyMark = h("span", { class: "dirty-mark", title: "Unsaved changes", "aria-hidden": "true", hidden: true }, "●");
     this.saveState = h("span", { class: "save-state", "aria-live": "polite" });
     this.status = h("div", { class: "kernel-status", role: "status", "aria-live": "polite", "data-state": "connecting" });
     this.typeSelect = h("select", { class: "type-select", "aria-label": "Cell type" },
@@ -234,6 +234,7 @@ export class NotebookPage implements CellHost {
   private setTitle(): void {
     const name = this.path.split("/").pop() ?? this.path;
     this.titleBtn.textContent = name.replace(/\.ipynb$/, "");
+    this.titleBtn.setAttribute("aria-label", `${name}: rename the notebook`);
     document.title = `${name.replace(/\.ipynb$/, "")} — Tandem`;
   }
 
