@@ -206,8 +206,8 @@ func TestHTML(t *testing.T) {
 		if frames != 2 {
 			t.Errorf("frames: got %d want 2 (text/html, application/javascript)", frames)
 		}
-		if scripts != 2 {
-			t.Errorf("scripts in the page: got %d want 2 (frame sizing, KaTeX)", scripts)
+		if scripts != 3 {
+			t.Errorf("scripts in the page: got %d want 3 (theme, frame sizing, KaTeX)", scripts)
 		}
 		for _, bad := range []string{"alert('md')", "document.title='pwned'</script>"} {
 			if strings.Contains(doc, bad) {
@@ -261,8 +261,8 @@ func TestHTML(t *testing.T) {
 		if bytes.Contains(page, []byte("KaTeX_Main")) && bytes.Contains(page, []byte("font/woff2")) {
 			t.Error("KaTeX fonts inlined in a page without math")
 		}
-		if bytes.Contains(page, []byte("<script")) {
-			t.Error("a page without math or frames has a script")
+		if n := bytes.Count(page, []byte("<script")); n != 1 {
+			t.Errorf("a page without math or frames has %d scripts, want 1 (theme)", n)
 		}
 		if len(page) > 100<<10 {
 			t.Errorf("page without math is %d bytes; want under 100 KB", len(page))

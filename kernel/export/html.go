@@ -63,7 +63,13 @@ func HTML(nb *notebook.Notebook, opts HTMLOptions) ([]byte, error) {
 	// inherit this policy): the file is the whole notebook.
 	b.WriteString(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; script-src 'unsafe-inline' data:; frame-src 'self' data: about:">` + "\n")
 	b.WriteString(`<meta name="generator" content="tandem export">` + "\n")
-	b.WriteString("<title>" + html.EscapeString(title) + "</title>\n<style>\n")
+	b.WriteString("<title>" + html.EscapeString(title) + "</title>\n")
+	if e.opts.Assets != nil {
+		// The app's dark theme when the reader's system asks for it
+		// (before the first paint; the frames follow the same query).
+		b.WriteString("<script>if (matchMedia(\"(prefers-color-scheme: dark)\").matches) document.documentElement.dataset.theme = \"dark\";</script>\n")
+	}
+	b.WriteString("<style>\n")
 	b.WriteString(css)
 	b.WriteString("\n</style>\n</head>\n<body>\n<div class=\"notebook-page export\">\n<main class=\"cells\" aria-label=\"Notebook cells\">\n")
 	b.Write(cells.Bytes())
@@ -346,10 +352,11 @@ func (e *htmlExporter) frame(body, title string) string {
 }
 
 // frameDocument is the app's frame document (frontend/src/outputs/frame.ts),
-// light theme.
+// in the theme the reader's system asks for, as the page.
 func frameDocument(body string) string {
 	return `<!doctype html><html><head><meta charset="utf-8"><base target="_blank"><style>
-:root{color-scheme:light}body{margin:0;padding:2px 0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:transparent;overflow-x:auto}
+:root{color-scheme:light dark}body{margin:0;padding:2px 0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;background:transparent;overflow-x:auto}
+@media (prefers-color-scheme: dark){body{color:#e6e6e6}}
 table{border-collapse:collapse}th,td{border:1px solid rgba(128,128,128,.35);padding:3px 8px;text-align:right}th{background:rgba(128,128,128,.12)}img,svg{max-width:100%}
 </style></head><body>` + body + frameReportJS + `</body></html>`
 }
