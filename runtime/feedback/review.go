@@ -2,8 +2,8 @@ package feedback
 
 import (
 	"context"
-	"encoding/base64"
 	_ "embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math"
@@ -43,8 +43,8 @@ type ReviewOptions struct {
 // cell runs, and marked saved in the browser only after the commit; the
 // dataset then shows it (Dataset.Replay).
 type Reviewer struct {
-	m     *widget.Model
-	q     *Queue
+	m      *widget.Model
+	q      *Queue
 	link   *ledgerLink
 	items  []Item
 	author string

@@ -26,7 +26,7 @@ type commLog struct {
 }
 
 func (c *commLog) Open(id, target string, data, meta map[string]any, bufs [][]byte) {}
-func (c *commLog) Close(id string, data map[string]any)                            {}
+func (c *commLog) Close(id string, data map[string]any)                             {}
 func (c *commLog) Send(from any, id string, data map[string]any, bufs [][]byte) {
 	if data["method"] != "custom" {
 		return
