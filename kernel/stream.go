@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,7 +31,9 @@ type streams struct {
 	outR, outW *os.File // fmt.Print*, println, os.Stdout of cells
 	errR, errW *os.File // os.Stderr of cells
 	marker     []byte
-	synced     chan struct{}
+	markSent   atomic.Int64 // markers written to the pipes
+	markSeen   atomic.Int64 // markers the readers have seen
+	notify     chan struct{}
 	stop       chan struct{}
 	wg         sync.WaitGroup
 }
@@ -44,7 +47,7 @@ type chunk struct {
 const flushEvery = 50 * time.Millisecond
 
 func newStreams(limit int) (*streams, error) {
-	s := &streams{limit: limit, synced: make(chan struct{}, 2), stop: make(chan struct{})}
+	s := &streams{limit: limit, notify: make(chan struct{}, 1), stop: make(chan struct{})}
 	var err error
 	if s.outR, s.outW, err = os.Pipe(); err != nil {
 		return nil, fmt.Errorf("create stdout pipe: %w", err)
@@ -81,7 +84,11 @@ func (s *streams) read(name string, r *os.File) {
 				}
 				s.write(name, data[:i])
 				data = data[i+len(s.marker):]
-				s.synced <- struct{}{}
+				s.markSeen.Add(1)
+				select { // never block: a sync that timed out is not waiting
+				case s.notify <- struct{}{}:
+				default:
+				}
 			}
 			// keep a tail that may be the start of a marker
 			keep := 0
@@ -180,33 +187,25 @@ func (s *streams) end() {
 }
 
 // sync waits (up to timeout) until what was written to the pipes so far
-// has been read and queued.
+// has been read and queued: it writes a marker to each pipe and waits for
+// the readers to have seen every marker written so far.
 func (s *streams) sync(timeout time.Duration) {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	deadline := time.After(timeout)
-	want := 0
 	for _, w := range []*os.File{s.outW, s.errW} {
 		if _, err := w.Write(s.marker); err == nil {
-			want++
+			s.markSent.Add(1)
 		}
 	}
-wait:
-	for ; want > 0; want-- {
+	target := s.markSent.Load()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for s.markSeen.Load() < target {
 		select {
-		case <-s.synced:
-		case <-deadline:
-			break wait
+		case <-s.notify:
+		case <-deadline.C:
+			return
 		}
-	}
-	// drain markers that arrived late
-	for {
-		select {
-		case <-s.synced:
-			continue
-		default:
-		}
-		break
 	}
 }
 
