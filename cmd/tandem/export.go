@@ -20,12 +20,13 @@ func init() {
 
 func runExport(args []string) int {
 	fs := flag.NewFlagSet("tandem export", flag.ContinueOnError)
-	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go), notebook (.ipynb, from a script)")
+	to := fs.String("to", "", "output `format`: html (one self-contained page), markdown (images in OUT_files/), script (percent-format .go), notebook (.ipynb, from a script), gallery (an index page of several notebooks)")
 	out := fs.String("o", "", "output `file` (default: the notebook's name with .html, .md or .go beside it; - for stdout, html and script only)")
 	noInput := fs.Bool("no-input", false, "leave out the code of code cells (html, markdown): a report of the outputs")
 	fs.Usage = func() {
 		w := fs.Output()
 		fmt.Fprintln(w, "usage: tandem export --to html|markdown|script|notebook NOTEBOOK.ipynb|SCRIPT.go [-o OUT]")
+		fmt.Fprintln(w, "       tandem export --to gallery NOTEBOOK.ipynb ... -o DIR   (DIR/index.html: a card per notebook, each page beside it)")
 		fmt.Fprintln(w, "\nExit status: 0 written, 1 could not write, 2 bad usage or input.")
 		fmt.Fprintln(w, "\nflags:")
 		fs.PrintDefaults()
@@ -37,13 +38,16 @@ func runExport(args []string) int {
 		}
 		return exitUsage
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return exitUsage
-	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, "tandem export: "+format+"\n", a...)
 		return code
+	}
+	if *to == "gallery" {
+		return exportGallery(files, *out, *noInput, fail)
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return exitUsage
 	}
 	ext := map[string]string{"html": ".html", "markdown": ".md", "md": ".md", "script": ".go", "notebook": ".ipynb", "ipynb": ".ipynb"}[*to]
 	if ext == "" {
@@ -119,5 +123,58 @@ func runExport(args []string) int {
 	if dest != "-" {
 		fmt.Fprintf(os.Stderr, "tandem export: wrote %s\n", dest)
 	}
+	return exitOK
+}
+
+// exportGallery writes each notebook's page into dir and an index.html
+// with a card per notebook (title, summary, first plot).
+func exportGallery(files []string, dir string, noInput bool, fail func(int, string, ...any) int) int {
+	if len(files) == 0 || dir == "" || dir == "-" {
+		return fail(exitUsage, "--to gallery needs notebooks and -o DIR")
+	}
+	type page struct {
+		name string
+		data []byte
+	}
+	var pages []page
+	var cards []export.Card
+	seen := map[string]bool{}
+	for _, in := range files {
+		nb, err := readNotebook(in)
+		if err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		base := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+		name := base + ".html"
+		for i := 2; seen[name]; i++ {
+			name = fmt.Sprintf("%s-%d.html", base, i)
+		}
+		seen[name] = true
+		abs, _ := filepath.Abs(in)
+		data, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: filepath.Dir(abs), NoInput: noInput})
+		if err != nil {
+			return fail(exitFailed, "%s: %v", in, err)
+		}
+		pages = append(pages, page{name, data})
+		c := export.Describe(nb, base)
+		c.Href = name
+		cards = append(cards, c)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fail(exitUsage, "%v", err)
+	}
+	index, err := export.Gallery("Notebooks", cards, export.HTMLOptions{Assets: frontend.Dist()})
+	if err != nil {
+		return fail(exitFailed, "%v", err)
+	}
+	for _, p := range pages {
+		if err := writeAtomic(filepath.Join(dir, p.name), p.data); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+	}
+	if err := writeAtomic(filepath.Join(dir, "index.html"), index); err != nil {
+		return fail(exitFailed, "%v", err)
+	}
+	fmt.Fprintf(os.Stderr, "tandem export: wrote %s (%d notebooks)\n", filepath.Join(dir, "index.html"), len(pages))
 	return exitOK
 }

@@ -175,6 +175,25 @@ func TestExport(t *testing.T) {
 		}
 	})
 
+	t.Run("Gallery", func(t *testing.T) {
+		r := tandem(t, bin, dir, "export", "--to", "gallery", "a.ipynb", "src.ipynb", "-o", "site")
+		wantCode(t, r, 0)
+		index, err := os.ReadFile(filepath.Join(dir, "site", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wellFormed(t, string(index))
+		wantContains(t, "index", string(index), `<a href="a.html">`, `<a href="src.html">`, "<h2>Report</h2>", "<p>The loss $J(\\theta)$ falls.</p>", `src="data:image/png;base64,`)
+		for _, p := range []string{"a.html", "src.html"} {
+			if _, err := os.Stat(filepath.Join(dir, "site", p)); err != nil {
+				t.Error(err)
+			}
+		}
+		r = tandem(t, bin, dir, "export", "--to", "gallery", "a.ipynb")
+		wantCode(t, r, 2)
+		wantContains(t, "stderr", r.stderr, "needs notebooks and -o DIR")
+	})
+
 	t.Run("BadInput", func(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "corrupt.ipynb"), []byte(`{"cells": [`), 0o644)
 		os.WriteFile(filepath.Join(dir, "notjson.ipynb"), []byte("hello"), 0o644)

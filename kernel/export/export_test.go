@@ -304,6 +304,35 @@ func TestNoInput(t *testing.T) {
 	}
 }
 
+func TestGallery(t *testing.T) {
+	nb := richNotebook(t)
+	nb.Cells[0].Source = "# Descent\n\nThe *update* rule, [explained](https://x.org).\n\nMore."
+	c := Describe(nb, "descent")
+	if c.Title != "Descent" || c.Summary != "The update rule, explained." || !strings.HasPrefix(c.Thumb, "data:image/png;base64,") {
+		t.Errorf("card: %+v", c)
+	}
+	if c := Describe(notebook.New(), "empty"); c.Title != "empty" || c.Summary != "" || c.Thumb != "" {
+		t.Errorf("empty card: %+v", c)
+	}
+	c.Href = "descent.html"
+	page, err := Gallery("Examples <1>", []Card{c, {Title: "Other", Href: "o.html"}}, HTMLOptions{Assets: frontend.Dist()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(page)
+	balanced(t, doc)
+	for _, u := range resources(t, doc) {
+		if !strings.HasPrefix(u, "data:") {
+			t.Errorf("the gallery loads %q", u)
+		}
+	}
+	for _, want := range []string{"<title>Examples &lt;1&gt;</title>", `<a href="descent.html">`, "<h2>Descent</h2>", "<p>The update rule, explained.</p>", `<a href="o.html"><div class="no-thumb"`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("gallery does not contain %q", want)
+		}
+	}
+}
+
 func TestHTML_LocalImage(t *testing.T) {
 	dir := t.TempDir()
 	data, _ := base64.StdEncoding.DecodeString(pngBase64(t))
