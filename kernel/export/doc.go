@@ -5,6 +5,7 @@
 //	page, err := export.HTML(nb, export.HTMLOptions{Assets: frontend.Dist(), Dir: dir})
 //	md := export.Markdown(nb, export.MarkdownOptions{FilesDir: "analysis_files"}) // md.Text, md.Files
 //	src := export.Script(nb)
+//	index, err := export.Gallery("Examples", []export.Card{export.Describe(nb, "intro")}, opts)
 //
 // # HTML
 //
@@ -20,5 +21,12 @@
 // srcdoc=…>, an opaque origin that cannot reach the page. Widgets are drawn
 // as disabled controls from the notebook's widget-state snapshot
 // (metadata.widgets, written by tandem run); without it a widget output
-// falls back to its bundle's other types.
+// falls back to its bundle's other types. HTMLOptions.NoInput leaves the
+// code out (a report of the outputs), as nbconvert's --no-input does.
+//
+// # Gallery
+//
+// Gallery renders an index page of notebooks, a card each with the title,
+// first paragraph and first plot that Describe finds, linking to each
+// notebook's own page.
 package export
