@@ -265,3 +265,28 @@ func TestRunAllStopsAtError(t *testing.T) {
 		t.Errorf("second cell after the error: output %q, footer %q; want no output and \"not run\"", out, footer)
 	}
 }
+
+// An HTML output above streaming text is drawn once, not on every chunk.
+func TestOutputsRedrawOnlyWhatChanged(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "redraw.ipynb", cell{Source: "progress()", Outputs: []map[string]any{
+		{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"text/html": "<table><tr><td>frame</td></tr></table>"}},
+	}})
+	p.openNotebook(name)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame")`, 10*time.Second)
+	p.do(chromedpEval(`document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame").dataset.tag = "first"`))
+	// Stream chunks arrive below the frame, as a running cell's would.
+	for i := 0; i < 5; i++ {
+		p.do(chromedpEval(`(() => { const v = window.tandem.page.views[0]; const o = v.cell.outputs;
+			const last = o[o.length - 1];
+			if (last.output_type === "stream") last.text += "line\n"; else o.push({ output_type: "stream", name: "stdout", text: "line\n" });
+			v.scheduleRender(true) })()`))
+		evalAwait[bool](p, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`)
+	}
+	if tag := eval[string](p, `document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame").dataset.tag || ""`); tag != "first" {
+		t.Error("the frame was rebuilt when text was added below it")
+	}
+	if got := p.outputText(0); strings.Count(got, "line") != 5 {
+		t.Errorf("streamed text: %q", got)
+	}
+}

@@ -3,7 +3,7 @@
 
 import type { KeyBinding } from "@codemirror/view";
 import { EditorView, createEditor, setErrorMark, type ErrorMark } from "../editor";
-import { formatElapsed, type Cell } from "../notebook";
+import { formatElapsed, type Cell, type Output } from "../notebook";
 import { mathLoaded, mathReady, renderMarkdown, renderOutput, type RenderContext } from "../outputs";
 import { h, iconButton, setHTML } from "./dom";
 
@@ -264,19 +264,41 @@ export class CellView {
     this.footer.className = "cell-footer " + cls;
   }
 
+  // What each output node shows: an output is redrawn only when it changed
+  // (a stream's text grew, update_display_data replaced a bundle), so a
+  // frame or an image above streaming text is not rebuilt on every chunk.
+  private drawn: Array<{ out: Output; key: unknown; node: HTMLElement }> = [];
+
   private renderOutputs(): void {
     const outs = this.cell.type === "code" ? this.cell.outputs : [];
-    this.outputs.textContent = "";
     this.el.classList.toggle("has-outputs", outs.length > 0);
-    for (const o of outs) {
+    const next: typeof this.drawn = [];
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i];
+      const key = o.output_type === "stream" ? o.text : o.output_type === "error" ? o : o.data;
+      const old = this.drawn[i];
+      if (old && old.out === o && old.key === key) {
+        next.push(old);
+        continue;
+      }
+      let node: HTMLElement;
       try {
-        const node = renderOutput(o, this.host.renderContext);
+        node = renderOutput(o, this.host.renderContext);
         node.classList.add("output");
-        this.outputs.append(node);
       } catch (e) {
-        this.outputs.append(h("div", { class: "output error-output" }, `Cannot show this output: ${(e as Error).message}`));
+        node = h("div", { class: "output error-output" }, `Cannot show this output: ${(e as Error).message}`);
+      }
+      next.push({ out: o, key, node });
+    }
+    const kids = this.outputs.children;
+    for (let i = 0; i < next.length; i++) {
+      if (kids[i] !== next[i].node) {
+        if (kids[i] && this.drawn[i] && kids[i] === this.drawn[i].node && !next.some((d) => d.node === kids[i])) kids[i].replaceWith(next[i].node);
+        else this.outputs.insertBefore(next[i].node, kids[i] ?? null);
       }
     }
+    while (this.outputs.children.length > next.length) this.outputs.lastElementChild?.remove();
+    this.drawn = next;
   }
 
   /** setSelected marks the cell as the notebook's current cell. */
