@@ -311,3 +311,13 @@ func writeFile(path, s string) error { return osWriteFile(path, []byte(s)) }
 var _ = errors.New
 
 func osWriteFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }
+
+func ExampleReview() {
+	widget.Reset()
+	ds := data.Digits()
+	q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes(), ModelVersion: "MLP@1",
+		Items: []feedback.Item{{Key: ds.Key(0), Given: ds.LabelStrings()[0], Suggested: "8", Prob: 0.7, Why: "p(8) is high"}}}
+	r := feedback.ReviewWith(ds, q, feedback.ReviewOptions{Store: ledger.NewMemoryStore(), Author: "ann"})
+	fmt.Println(r)
+	// Output: review of digits: 1 rows, 0 decided
+}
