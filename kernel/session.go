@@ -409,7 +409,8 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 		}
 	}
 	s.cur = code
-	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined, RecoverGo: s.opts.RecoverGoroutines})
+	c, err := cell.Split(code, cell.Options{Cell: s.count, TypeOf: s.typeOf, Defined: s.defined,
+		Generic: s.generic, RecoverGo: s.opts.RecoverGoroutines})
 	if err != nil {
 		var ce *cell.Error
 		if errors.As(err, &ce) {
@@ -756,8 +757,47 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 	if e != nil {
 		return e
 	}
+	if seg.Hoist != "" {
+		if e := s.defineHoisted(ctx, seg); e != nil {
+			return e
+		}
+	}
 	s.register(seg.Items)
 	return s.redo(ctx, changed, seg.Items)
+}
+
+// generic reports whether name is a generic func defined in a cell.
+func (s *Session) generic(name string) bool {
+	e, ok := s.defs[name]
+	return ok && e.item.Generic
+}
+
+// defineHoisted defines the variable of a hoisted generic call (see
+// cell.Segment.Hoist) with the dynamic type of the value the segment left
+// in cell.HoistVar: its compiled type, else a cell type, else any.
+func (s *Session) defineHoisted(ctx context.Context, seg cell.Segment) *CellError {
+	name := seg.Hoist
+	v := s.global(cell.HoistVar)
+	head := ";\n" + cell.Directive(s.count, seg.Line, seg.Col)
+	typ := ""
+	if v.IsValid() {
+		if v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		if v.IsValid() && v.Kind() != reflect.Interface && compiledType(v.Type(), map[reflect.Type]bool{}) {
+			typ = v.Type().String()
+		}
+	}
+	if typ == "" {
+		typ = s.cellTypeExpr(s.in, cell.HoistVar, nil)
+	}
+	if typ != "" {
+		if e := s.eval(ctx, head+"var "+name+" "+typ+" = "+cell.HoistVar+".("+typ+")", seg); e == nil {
+			return nil
+		}
+	}
+	s.out.write("stderr", []byte(fmt.Sprintf("note: %s has type any: the type of the generic call's value could not be named\n", name)))
+	return s.eval(ctx, head+"var "+name+" = "+cell.HoistVar, seg)
 }
 
 // valueErr matches compile errors saying an expression has no single value.

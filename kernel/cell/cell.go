@@ -29,6 +29,8 @@ const (
 	// are rewritten to.
 	MinFunc = "__tmin"
 	MaxFunc = "__tmax"
+	// HoistVar holds the value of a hoisted generic call (Segment.Hoist).
+	HoistVar = "__tq"
 	// MainFunc is what a cell's func main is renamed to; the cell calls it
 	// once, after its other code.
 	MainFunc = "__tmain"
@@ -109,6 +111,8 @@ type Item struct {
 	Doc   string   // doc comment text
 	// Results is the number of results of a func, method or closure.
 	Results int
+	// Generic is set for a func with type parameters.
+	Generic bool
 	// Calls maps the name of each func or method it calls (the selector
 	// for x.M) to the positions of those calls, to tell call sites in a
 	// panic's stack.
@@ -134,6 +138,10 @@ type Segment struct {
 	Col   int    // 1-based column, bytes
 	Items []Item
 	Vars  []string // top-level variables a Stmt segment defines
+	// Hoist is set on a Stmt segment that computes a generic call's value
+	// for `name := call`: the segment assigns it, as any, to HoistVar; the
+	// kernel then defines name with the value's dynamic type.
+	Hoist string
 	// Call describes an Expr segment that is a call: "f" or "x.f" for such
 	// callees, "?" for others, "" when the expression is not a call. The
 	// kernel uses it to tell whether the expression has a single value to
@@ -170,6 +178,10 @@ type Options struct {
 	// Defined reports whether a top-level name was defined by the user in an
 	// earlier cell; a user-defined min, max or clear is not rewritten.
 	Defined func(name string) bool
+	// Generic reports whether a session func (from an earlier cell) is
+	// generic: yaegi cannot compile a top-level definition from a generic
+	// call, so `x := G(…)` is hoisted (see Segment.Hoist).
+	Generic func(name string) bool
 	// RecoverGo makes goroutines started with `go func(){…}()` or `go f()`
 	// recover a panic and report it (HelperAlias.GoPanic) instead of
 	// crashing the process.
@@ -228,19 +240,21 @@ type edit struct {
 }
 
 type splitter struct {
-	src   string
-	opt   Options
-	lines []int
-	fset  *token.FileSet
-	nodes []node
-	edits []edit
-	ints  map[string]int // identifiers of the cell known to be integers (1) or not (-1)
-	decl  map[string]bool
-	base  map[*ast.File]int
-	tmp   int
-	main  *ast.FuncDecl     // a func main, renamed MainFunc and run at the end
-	basic map[string]string // cell variables of a basic type, from their := ("" if ambiguous)
-	types map[string]string // cell variables of a chan or func type, from their := ("" if ambiguous)
+	src     string
+	opt     Options
+	lines   []int
+	fset    *token.FileSet
+	nodes   []node
+	edits   []edit
+	ints    map[string]int // identifiers of the cell known to be integers (1) or not (-1)
+	decl    map[string]bool
+	base    map[*ast.File]int
+	tmp     int
+	main    *ast.FuncDecl     // a func main, renamed MainFunc and run at the end
+	basic   map[string]string // cell variables of a basic type, from their := ("" if ambiguous)
+	types   map[string]string // cell variables of a chan or func type, from their := ("" if ambiguous)
+	hoist   map[int]string    // node offset → variable of a hoisted generic call
+	generic map[string]bool   // generic funcs the cell declares
 }
 
 func lineStarts(s string) []int {
@@ -468,10 +482,15 @@ func (s *splitter) errAt(p token.Pos, msg string) *Error {
 func (s *splitter) rewrite() error {
 	s.ints = map[string]int{}
 	s.decl = map[string]bool{}
+	s.generic = map[string]bool{}
+	s.hoist = map[int]string{}
 	for _, n := range s.nodes {
 		s.collectInts(n.n)
 		if fd, ok := n.n.(*ast.FuncDecl); ok && fd.Recv == nil {
 			s.decl[fd.Name.Name] = true
+			if fd.Type.TypeParams.NumFields() > 0 {
+				s.generic[fd.Name.Name] = true
+			}
 		}
 	}
 	for _, n := range s.nodes {
@@ -513,6 +532,7 @@ func (s *splitter) topStmt(n node) error {
 	}
 	if def := defines(st); def != "" {
 		var bad ast.Node
+		generic := false
 		ast.Inspect(st, func(m ast.Node) bool {
 			if _, ok := m.(*ast.FuncLit); ok {
 				return false
@@ -521,10 +541,23 @@ func (s *splitter) topStmt(n node) error {
 				if id, ok := c.Fun.(*ast.Ident); ok && (id.Name == "min" || id.Name == "max") && len(c.Args) > 1 &&
 					!s.decl[id.Name] && (s.opt.Defined == nil || !s.opt.Defined(id.Name)) {
 					bad = c
+				} else if s.isGeneric(c.Fun) {
+					bad, generic = c, true
 				}
 			}
 			return bad == nil
 		})
+		if a, ok := st.(*ast.AssignStmt); ok && bad != nil && len(a.Lhs) == 1 && len(a.Rhs) == 1 && ast.Unparen(a.Rhs[0]) == bad &&
+			(generic || s.minMaxType(bad.(*ast.CallExpr)) == "") {
+			// x := G(…): compute the value in a function, as any; the
+			// kernel defines x with its dynamic type
+			p := s.off(a.Rhs[0].Pos())
+			s.add(n.pos, p, HoistVar+" := func() any { return ")
+			e := s.off(a.Rhs[0].End())
+			s.add(e, e, " }()")
+			s.hoist[n.pos] = def
+			bad = nil
+		}
 		if a, ok := st.(*ast.AssignStmt); ok && bad != nil && len(a.Lhs) == 1 && len(a.Rhs) == 1 && ast.Unparen(a.Rhs[0]) == bad {
 			if t := s.minMaxType(bad.(*ast.CallExpr)); t != "" {
 				// declare the variable with the inferred type, then assign
@@ -543,7 +576,11 @@ func (s *splitter) topStmt(n node) error {
 			}
 		}
 		if bad != nil {
-			return s.errAt(bad.Pos(), fmt.Sprintf("min and max cannot initialise a variable at the top level of a cell (yaegi cannot infer the type there): declare it first, `var %s T` then `%s = …`", def, def))
+			what := "min and max cannot"
+			if generic {
+				what = "a generic call cannot"
+			}
+			return s.errAt(bad.Pos(), fmt.Sprintf("%s initialise a variable inside an expression at the top level of a cell (yaegi cannot infer the type there): write `%s := call(…)` alone, or declare it first, `var %s T` then `%s = …`", what, def, def, def))
 		}
 	}
 	switch x := st.(type) {
@@ -1203,7 +1240,11 @@ func (s *splitter) segments() *Cell {
 	for i := 0; i < len(s.nodes); {
 		j := i + 1
 		k := s.nodes[i].kind
-		for k != Expr && j < len(s.nodes) && s.nodes[j].kind == k {
+		_, hoisted := s.hoist[s.nodes[i].pos]
+		for !hoisted && k != Expr && j < len(s.nodes) && s.nodes[j].kind == k {
+			if _, h := s.hoist[s.nodes[j].pos]; h {
+				break
+			}
 			j++
 		}
 		group := s.nodes[i:j]
@@ -1231,6 +1272,7 @@ func (s *splitter) segments() *Cell {
 			}
 		case Stmt:
 			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
+			seg.Hoist = s.hoist[start]
 			seg.VarTypes = map[string]string{}
 			seg.VarUses = map[string][]string{}
 			seg.Calls = map[string][]Pos{}
@@ -1314,6 +1356,7 @@ func (s *splitter) declItems(n node) []Item {
 		it := Item{Kind: Func, Names: []string{d.Name.Name}, Line: l,
 			Src: "\n" + s.directive(n.pos) + s.render(n.pos, n.end), Uses: s.uses(d), Doc: d.Doc.Text(), Calls: s.calls(d, nil)}
 		it.Results = d.Type.Results.NumFields()
+		it.Generic = d.Type.TypeParams.NumFields() > 0
 		if d.Body != nil {
 			it.Sig = strings.TrimSpace(s.src[n.pos:s.off(d.Body.Lbrace)])
 		} else {
@@ -1687,4 +1730,20 @@ func (s *splitter) calls(n ast.Node, out map[string][]Pos) map[string][]Pos {
 		return true
 	})
 	return out
+}
+
+// isGeneric reports whether fun names a generic func of the cell or the
+// session (G or G[T]).
+func (s *splitter) isGeneric(fun ast.Expr) bool {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	return s.generic[id.Name] || (s.opt.Generic != nil && s.opt.Generic(id.Name))
 }

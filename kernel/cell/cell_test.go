@@ -122,6 +122,9 @@ func TestSplit_Rewrites(t *testing.T) {
 		{"func f() { g() }", Options{}, []string{"func f() {" + Check, MarkVar + " = 10001012; "}, nil},
 		{"x := 1\ny := f(x)", Options{Cell: 3}, []string{MarkVar + " = 30002001; "}, []string{MarkVar + " = 30001"}},
 		{"for { }", Options{NoChecks: true}, nil, []string{Check}},
+		{"func G[T any](x T) T { return x }\ny := G(1)", Options{NoChecks: true}, []string{HoistVar + " := func() any { return /*line _.go:10002:6*/G(1) }()"}, nil},
+		{"y := H(2)", Options{NoChecks: true, Generic: func(n string) bool { return n == "H" }}, []string{HoistVar + " := func() any { return "}, nil},
+		{"y := H(2)", Options{NoChecks: true}, nil, []string{HoistVar}},
 		{"go func() { work() }()", Options{RecoverGo: true}, []string{"go func() {" + GoRecover + "/*line _.go:10001:12*/" + Check}, nil},
 		{"go work(1, \"a\")", Options{RecoverGo: true}, []string{"go func() { " + GoRecover}, nil},
 		{"go work(x)", Options{RecoverGo: true}, nil, []string{GoRecover}},
@@ -176,6 +179,7 @@ func TestSplit_Errors(t *testing.T) {
 		{"x := (1 +\n", 2, 1, "expected operand"},
 		{"v, ok := <-ch", 1, 10, "needs the channel's element type"},
 		{"n := min(1, 2) * 2", 1, 6, "min and max cannot initialise"},
+		{"func G[T any](x T) T { return x }\nn := G(1) + 1", 2, 6, "a generic call cannot initialise"},
 		{"x := }", 1, 6, "expected operand"},
 	} {
 		_, err := Split(test.src, Options{Cell: 1})

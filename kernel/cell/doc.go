@@ -25,9 +25,12 @@
 //     an integer variable of the cell or of the session);
 //   - Go 1.22 per-iteration loop variables, when the body captures them;
 //   - min, max (as generic helpers the kernel defines) and clear (a
-//     compiled helper); yaegi cannot infer a generic call's type in a
-//     top-level definition, so `x := min(a, b)` becomes `var x T; x = …`
-//     when T can be told from the arguments, and is an error otherwise;
+//     compiled helper);
+//   - yaegi cannot compile a top-level definition from a generic call:
+//     `x := min(a, b)` becomes `var x T; x = …` when T can be told from the
+//     arguments, and `x := G(…)` (a generic func of the session, or min and
+//     max otherwise) is hoisted: the value is computed inside a function as
+//     any (HoistVar) and the kernel defines x with its dynamic type;
 //   - top-level `v, ok := m[k]`, `v, ok := x.(T)` and `v, ok := <-ch`
 //     (the last needs the channel's element type from Options.TypeOf);
 //   - top-level compound statements (if, for, switch, select, blocks) run
