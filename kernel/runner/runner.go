@@ -158,8 +158,11 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 		defer c()
 		_ = k.Shutdown(sctx)
 	}()
-	msgs, unsub := k.Subscribe()
+	sub, unsub := k.Subscribe()
 	defer unsub()
+	stop := make(chan struct{})
+	defer close(stop)
+	msgs := relay(sub, stop)
 	r := &run{nb: nb, k: k, msgs: msgs, opts: opts, displays: map[string][]displayRef{}, widgets: map[string]map[string]any{}, cellOf: map[string]int{}}
 	for n, ci := range todo {
 		cellStart := time.Now()
@@ -187,6 +190,53 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 	r.saveWidgets()
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// relay passes on what in receives, buffering without bound: the
+// supervisor drops a subscriber that falls SubscriberBuffer messages
+// behind, and printing outputs to a slow terminal must not cost the run.
+// The returned channel closes after in does; the relay ends when stop
+// closes.
+func relay(in <-chan *jupyter.Message, stop <-chan struct{}) <-chan *jupyter.Message {
+	out := make(chan *jupyter.Message)
+	go func() {
+		defer close(out)
+		var q []*jupyter.Message
+		for {
+			if len(q) == 0 {
+				select {
+				case m, ok := <-in:
+					if !ok {
+						return
+					}
+					q = append(q, m)
+				case <-stop:
+					return
+				}
+				continue
+			}
+			select {
+			case m, ok := <-in:
+				if !ok {
+					for _, m := range q {
+						select {
+						case out <- m:
+						case <-stop:
+							return
+						}
+					}
+					return
+				}
+				q = append(q, m)
+			case out <- q[0]:
+				q[0] = nil
+				q = q[1:]
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return out
 }
 
 func setEnv(env []string, key, val string) []string {

@@ -418,3 +418,42 @@ func TestRun_NoKernel(t *testing.T) {
 		t.Errorf("empty notebook: %v", err)
 	}
 }
+
+func TestRelay(t *testing.T) {
+	in := make(chan *jupyter.Message)
+	stop := make(chan struct{})
+	out := relay(in, stop)
+	// The writer never waits for the reader.
+	for i := 0; i < 10000; i++ {
+		in <- &jupyter.Message{Header: jupyter.Header{MsgID: fmt.Sprint(i)}}
+	}
+	close(in)
+	n := 0
+	for m := range out {
+		if m.Header.MsgID != fmt.Sprint(n) {
+			t.Fatalf("message %d: got %s", n, m.Header.MsgID)
+		}
+		n++
+	}
+	if n != 10000 {
+		t.Errorf("got %d messages want 10000", n)
+	}
+	// stop ends a relay nobody reads.
+	in2 := make(chan *jupyter.Message, 1)
+	in2 <- &jupyter.Message{}
+	out2 := relay(in2, stop)
+	close(stop)
+	time.Sleep(10 * time.Millisecond)
+	select {
+	case _, ok := <-out2:
+		if ok {
+			// It may have been delivered before stop was seen; then the
+			// channel must close next.
+			if _, ok := <-out2; ok {
+				t.Error("relay still running after stop")
+			}
+		}
+	case <-time.After(time.Second):
+		t.Error("relay did not end after stop")
+	}
+}
