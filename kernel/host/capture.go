@@ -9,8 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sys/unix"
-
 	"tandem.dev/tandem/kernel/jupyter"
 )
 
@@ -46,7 +44,7 @@ func newCapture(name string, fd int, fall *os.File) (*capture, error) {
 		return nil, fmt.Errorf("capture %s: %w", name, err)
 	}
 	if fd >= 0 {
-		if err := unix.Dup3(int(w.Fd()), fd, 0); err != nil {
+		if err := dup2(int(w.Fd()), fd); err != nil {
 			r.Close()
 			w.Close()
 			return nil, fmt.Errorf("capture %s: %w", name, err)

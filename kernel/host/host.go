@@ -111,7 +111,7 @@ func setup(lim Limits) (*process, error) {
 	}
 	// Cell code reading stdin must not eat protocol frames.
 	if null, err := os.Open(os.DevNull); err == nil {
-		_ = unix.Dup3(int(null.Fd()), 0, 0)
+		_ = dup2(int(null.Fd()), 0)
 		null.Close()
 	}
 	if p.stdout, err = newCapture("stdout", 1, p.stderr); err != nil {
@@ -147,14 +147,6 @@ func setup(lim Limits) (*process, error) {
 		go watchMemory(maxMem, p.stderr)
 	}
 	return p, nil
-}
-
-func totalMemory() int64 {
-	var si unix.Sysinfo_t
-	if unix.Sysinfo(&si) != nil {
-		return 0
-	}
-	return int64(si.Totalram) * int64(si.Unit)
 }
 
 // watchMemory exits the process when its resident set or Go heap passes

@@ -325,10 +325,7 @@ func (k *Kernel) spawn() (*proc, error) {
 	cmd.Env = k.opts.Env
 	cmd.Dir = k.opts.Dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
-	// Its own process group: a Ctrl-C in the server's terminal must not
-	// interrupt every kernel, and kill reaches what the kernel started.
-	// Pdeathsig: a kernel must not outlive its server.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = sysProcAttr()
 	err = cmd.Start()
 	inR.Close()
 	outW.Close()
