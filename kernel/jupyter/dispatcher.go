@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Backend is the language side of a kernel, in plain types: kernel/host
@@ -219,7 +220,16 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 	}
 	d.mu.Unlock()
 	cancel()
-	wg.Wait()
+	// Give a running cell a moment to end (it was interrupted on shutdown
+	// and its context is cancelled), but do not wait for one stuck in
+	// compiled code: the process is about to exit.
+	worker := make(chan struct{})
+	go func() { wg.Wait(); close(worker) }()
+	select {
+	case <-worker:
+	case <-time.After(2 * time.Second):
+		d.Log.Info("stop serving with a cell still running")
+	}
 	return err
 }
 

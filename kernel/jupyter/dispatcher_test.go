@@ -416,3 +416,26 @@ func (h *hookTransport) Send(m *Message) error {
 	h.onSend(m)
 	return err
 }
+
+// Serve returns on shutdown even while a cell is stuck (it ignores its
+// context and the interrupt).
+func TestDispatcher_ShutdownWhileStuck(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	b := &fakeBackend{execute: func(ctx context.Context, code string, out Output) ExecResult {
+		<-block
+		return ExecResult{}
+	}}
+	c, _, errc := startDispatcher(t, b)
+	c.send(Shell, "execute_request", ExecuteRequest{Code: "stuck"})
+	time.Sleep(20 * time.Millisecond)
+	c.send(Control, "shutdown_request", ShutdownRequest{})
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return with a stuck cell")
+	}
+}
