@@ -93,6 +93,11 @@ func runRun(args []string) int {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
+	if ks, _ := nb.Metadata["kernelspec"].(map[string]any); ks != nil {
+		if lang, _ := ks["language"].(string); lang != "" && !strings.EqualFold(lang, "go") {
+			return fail(exitUsage, "%s: the notebook is for the %v kernel (%s); tandem runs Go notebooks", path, ks["name"], lang)
+		}
+	}
 	if err := runner.InjectParameters(nb, params); err != nil {
 		return fail(exitUsage, "%v", err)
 	}

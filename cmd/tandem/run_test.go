@@ -387,6 +387,7 @@ func TestRun(t *testing.T) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "corrupt.ipynb"), []byte(`{"cells": [{"cell_type": "code", "source": "x"`), 0o644)
 		os.WriteFile(filepath.Join(dir, "v3.ipynb"), []byte(`{"nbformat": 3, "worksheets": []}`), 0o644)
+		os.WriteFile(filepath.Join(dir, "py.ipynb"), []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": [{"cell_type": "code", "source": "print(1)", "metadata": {}, "outputs": [], "execution_count": null}]}`), 0o644)
 		for _, tc := range []struct {
 			args []string
 			want string
@@ -394,6 +395,7 @@ func TestRun(t *testing.T) {
 			{[]string{"run", "missing.ipynb"}, "tandem run: missing.ipynb: no such file"},
 			{[]string{"run", "corrupt.ipynb"}, "tandem run: corrupt.ipynb: notebook: line 1, column"},
 			{[]string{"run", "v3.ipynb"}, "version 3 is not supported"},
+			{[]string{"run", "py.ipynb"}, "py.ipynb: the notebook is for the python3 kernel (python); tandem runs Go notebooks"},
 			{[]string{"run"}, "usage: tandem run"},
 			{[]string{"run", "a.ipynb", "b.ipynb"}, "usage: tandem run"},
 			{[]string{"run", "--timeout", "soon", "a.ipynb"}, "invalid value"},
