@@ -136,7 +136,9 @@ func TestComms_Callback(t *testing.T) {
 func TestComms_QueuedWhileCellRuns(t *testing.T) {
 	s, c, out := commSession(t)
 	done := make(chan Result, 1)
-	go func() { done <- s.Execute(context.Background(), "for i := 0; i < 40; i++ { time.Sleep(5 * time.Millisecond) }\nclicks", nil) }()
+	go func() {
+		done <- s.Execute(context.Background(), "for i := 0; i < 40; i++ { time.Sleep(5 * time.Millisecond) }\nclicks", nil)
+	}()
 	time.Sleep(30 * time.Millisecond)
 	click(s, c, out)
 	time.Sleep(50 * time.Millisecond)
