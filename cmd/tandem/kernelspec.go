@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -115,5 +120,41 @@ func installKernelspec(dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "kernel.json"), append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write kernel.json: %w", err)
 	}
+	// The launcher icons Jupyter front ends look for beside kernel.json.
+	for _, size := range []int{32, 64} {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, logo(size)); err != nil {
+			return err
+		}
+		name := fmt.Sprintf("logo-%dx%d.png", size, size)
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
 	return nil
+}
+
+// logo draws Tandem's mark: two overlapping rings, in Go's blue, on a
+// transparent square of size×size pixels.
+func logo(size int) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, size, size))
+	blue := color.NRGBA{0x00, 0xAD, 0xD8, 0xFF}
+	dark := color.NRGBA{0x00, 0x5F, 0x7A, 0xFF}
+	r := float64(size) * 0.3
+	w := float64(size) * 0.09
+	cy := float64(size) / 2
+	for _, ring := range []struct {
+		cx float64
+		c  color.NRGBA
+	}{{float64(size) * 0.36, dark}, {float64(size) * 0.64, blue}} {
+		for y := 0; y < size; y++ {
+			for x := 0; x < size; x++ {
+				d := math.Hypot(float64(x)+0.5-ring.cx, float64(y)+0.5-cy)
+				if math.Abs(d-r) <= w/2 {
+					img.SetNRGBA(x, y, ring.c)
+				}
+			}
+		}
+	}
+	return img
 }

@@ -84,6 +84,11 @@ func installSpec(t *testing.T, bin string) []string {
 		spec.Language != "go" || spec.InterruptMode != "message" {
 		t.Fatalf("kernel.json: %s", b)
 	}
+	for _, logo := range []string{"logo-32x32.png", "logo-64x64.png"} {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(specFile), logo)); err != nil {
+			t.Errorf("kernelspec: %v", err)
+		}
+	}
 	home := t.TempDir()
 	return append(os.Environ(),
 		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
