@@ -192,15 +192,37 @@ func (s *Session) callSite(fn, callee string) (cell.Pos, bool) {
 // panicMsg is the message of a panic value (without "panic: ": the Kind
 // says it).
 func panicMsg(v any) string {
+	var m string
 	switch x := v.(type) {
 	case error:
-		return x.Error()
+		m = x.Error()
 	case string:
-		return x
+		m = x
 	case fmt.Stringer:
-		return x.String()
+		m = x.String()
+	default:
+		m = fmt.Sprintf("%v", v)
 	}
-	return fmt.Sprintf("%v", v)
+	// yaegi runs cell code through reflect: say what Go would say
+	for _, r := range reflectPanics {
+		if strings.HasPrefix(m, r[0]) {
+			return r[1]
+		}
+	}
+	return m
+}
+
+// reflectPanics maps reflect's panics in interpreted code to Go's.
+var reflectPanics = [][2]string{
+	{"reflect: slice index out of range", "runtime error: index out of range"},
+	{"reflect: array index out of range", "runtime error: index out of range"},
+	{"reflect: string index out of range", "runtime error: index out of range"},
+	{"reflect: slice bounds out of range", "runtime error: slice bounds out of range"},
+	{"reflect.Value.Slice: slice index out of bounds", "runtime error: slice bounds out of range"},
+	{"reflect.Value.Call: call of nil function", "runtime error: call of nil func value"},
+	{"reflect: call of reflect.Value.Set on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
+	{"reflect: call of reflect.Value.Field on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
+	{"reflect: call of reflect.Value.Elem on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
 }
 
 // interpPanic unwraps an interp.Panic.
