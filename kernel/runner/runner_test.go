@@ -355,7 +355,7 @@ func TestRun_Timeouts(t *testing.T) {
 	})
 	t.Run("Overall", func(t *testing.T) {
 		nb := codeNB("out 1", "sleep 1m", "out 3")
-		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		opts := fakeOptions()
 		opts.KeepGoing = true // the overall limit stops the run anyway
@@ -372,7 +372,7 @@ func TestRun_Timeouts(t *testing.T) {
 func TestRun_Cancelled(t *testing.T) {
 	nb := codeNB("sleep 1m", "out 2")
 	ctx, cancel := context.WithCancelCause(context.Background())
-	time.AfterFunc(300*time.Millisecond, func() { cancel(errors.New("signal: interrupt")) })
+	time.AfterFunc(time.Second, func() { cancel(errors.New("signal: interrupt")) })
 	rep, err := Run(ctx, nb, fakeOptions())
 	if err != nil {
 		t.Fatal(err)
