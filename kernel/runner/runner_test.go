@@ -248,7 +248,7 @@ func TestRun_Outputs(t *testing.T) {
 }
 
 func TestRun_Background(t *testing.T) {
-	nb := codeNB("out 1\nbg late", "sleep 300ms\nout 2")
+	nb := codeNB("out 1\nbg late", "sleep 1s\nout 2")
 	if _, err := Run(context.Background(), nb, fakeOptions()); err != nil {
 		t.Fatal(err)
 	}
