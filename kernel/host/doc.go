@@ -4,8 +4,8 @@
 //
 // Run also makes the process a safe container for user code:
 //
-//   - max stack (debug.SetMaxStack) so unbounded recursion dies in a second
-//     or two instead of eating a gigabyte first;
+//   - max stack (debug.SetMaxStack, 256 MB) so unbounded recursion dies in
+//     a few seconds instead of eating a gigabyte first;
 //   - a soft memory limit (debug.SetMemoryLimit) and a watchdog that exits
 //     with a plain message when resident or heap memory passes the hard
 //     limit;
@@ -17,7 +17,17 @@
 //     (concurrent map writes, stack overflow, goroutine panics) reach the
 //     supervisor whole: the runtime writes their first line to fd 2 only;
 //   - SIGINT interrupts the running cell, for clients that signal instead
-//     of sending interrupt_request.
+//     of sending interrupt_request;
+//   - a session left unusable by a cell stuck in compiled code
+//     (kernel.KindStuck) ends the process with ExitStuck once the cell's
+//     error is answered, so that whoever started it (kernel/supervisor, or
+//     jupyter_server's restarter) starts a fresh one;
+//   - with JPY_PARENT_PID naming its parent (jupyter_client sets it), the
+//     kernel stops when that parent is gone.
+//
+// The process exits with ExitMemory when the memory watchdog stops it and
+// ExitStuck as above; its stderr then says why in a line starting with
+// "tandem kernel:", which kernel/supervisor quotes to the user.
 package host
 
 // BUG(host): writes straight to file descriptor 2 (not through os.Stderr:
