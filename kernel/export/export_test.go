@@ -52,6 +52,7 @@ func richNotebook(t *testing.T) *notebook.Notebook {
 				{"output_type": "display_data", "data": map[string]any{"application/javascript": "console.log('</script>')"}, "metadata": map[string]any{}},
 				{"output_type": "display_data", "data": map[string]any{WidgetViewMIME: map[string]any{"model_id": "w1", "version_major": 2}, "text/plain": "IntSlider(value=7)"}, "metadata": map[string]any{}},
 				{"output_type": "display_data", "data": map[string]any{WidgetViewMIME: map[string]any{"model_id": "gone"}, "text/plain": "a widget without state"}, "metadata": map[string]any{}},
+				{"output_type": "display_data", "data": map[string]any{WidgetViewMIME: map[string]any{"model_id": "any"}}, "metadata": map[string]any{}},
 				{"output_type": "execute_result", "execution_count": 2, "data": map[string]any{"text/plain": "42", "text/latex": "$x^2$"}, "metadata": map[string]any{}},
 				{"output_type": "error", "ename": "Panic", "evalue": "boom", "traceback": []any{"Panic: boom", "  at cell [2], line 2"}},
 			}},
@@ -60,6 +61,8 @@ func richNotebook(t *testing.T) *notebook.Notebook {
 	nb.Metadata["widgets"] = map[string]any{WidgetStateMIME: map[string]any{"version_major": 2, "version_minor": 0, "state": map[string]any{
 		"w1": map[string]any{"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls", "model_module_version": "2.0.0",
 			"state": map[string]any{"_model_name": "IntSliderModel", "description": "alpha", "min": 0.0, "max": 10.0, "step": 1.0, "value": 7.0}},
+		"any": map[string]any{"model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.9.*",
+			"state": map[string]any{"_model_name": "AnyModel", "_esm": "export default { render({ model, el }) { el.textContent = 'rows: ' + model.get('rows').length + '</script>'; } }", "_css": ".x{color:red}", "rows": []any{1.0, 2.0, 3.0}}},
 	}}}
 	return nb
 }
@@ -203,8 +206,8 @@ func TestHTML(t *testing.T) {
 			}
 		}
 		walk(root)
-		if frames != 2 {
-			t.Errorf("frames: got %d want 2 (text/html, application/javascript)", frames)
+		if frames != 3 {
+			t.Errorf("frames: got %d want 3 (text/html, application/javascript, custom widget)", frames)
 		}
 		if scripts != 3 {
 			t.Errorf("scripts in the page: got %d want 3 (theme, frame sizing, KaTeX)", scripts)

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html"
 	"sort"
@@ -151,14 +153,62 @@ func (e *htmlExporter) widget(b *strings.Builder, ref string, depth int) {
 		}
 		b.WriteString(`</div>`)
 	default:
-		// A custom widget (the review queue, a data grid: _esm modules run
-		// only in a live session): its model name and plain value.
+		if esm, ok := st["_esm"].(string); ok && esm != "" {
+			b.WriteString(e.frame(anyWidgetDoc(esm, str(st["_css"]), st), "widget"))
+			return
+		}
+		// An unknown widget: its model name and plain value.
 		b.WriteString(`<div class="widget-row unknown-output">` + esc(strings.TrimSuffix(name, "Model")) + ` widget`)
 		if v, ok := st["value"]; ok && !isMap(v) {
 			b.WriteString(": " + esc(valueText(v)))
 		}
 		b.WriteString(`</div>`)
 	}
+}
+
+// anyWidgetDoc is a frame document that draws a custom widget (the
+// anywidget convention: its ES module's default export has render({model,
+// el})) from its saved state. The model answers get from the snapshot;
+// set changes it locally and notifies on("change:x") listeners; save_changes
+// and send go nowhere (there is no kernel).
+func anyWidgetDoc(esm, css string, state map[string]any) string {
+	st := map[string]any{}
+	for k, v := range state {
+		if k != "_esm" && k != "_css" {
+			st[k] = v
+		}
+	}
+	js, err := json.Marshal(st) // escapes <, > and &: safe inside a script element
+	if err != nil {
+		js = []byte("{}")
+	}
+	var b strings.Builder
+	if css != "" {
+		b.WriteString("<style>" + strings.ReplaceAll(css, "</", `<\/`) + "</style>")
+	}
+	b.WriteString(`<div id="widget"></div><script type="module">
+const state = ` + string(js) + `;
+const on = {};
+const emit = (ev) => (on[ev] || []).forEach((f) => { try { f(); } catch (e) { console.error(e); } });
+const model = {
+  get: (k) => state[k],
+  set: (k, v) => { state[k] = v; emit("change:" + k); emit("change"); },
+  on: (ev, f) => { for (const e of String(ev).split(" ")) (on[e] ||= []).push(f); },
+  off: (ev, f) => { if (!ev) { for (const k in on) delete on[k]; return; } on[ev] = (on[ev] || []).filter((g) => f && g !== f); },
+  save_changes() {}, send() {}, widget_manager: {},
+};
+const el = document.getElementById("widget");
+try {
+  const mod = await import("data:text/javascript;base64,` + base64.StdEncoding.EncodeToString([]byte(esm)) + `");
+  let def = mod.default ?? mod;
+  if (typeof def === "function") def = await def();
+  if (def.initialize) await def.initialize({ model });
+  await (def.render ?? mod.render)({ model, el });
+} catch (e) {
+  el.textContent = "This widget could not be drawn from its saved state: " + e;
+}
+</script>`)
+	return b.String()
 }
 
 func bufferOf(m map[string]any, key string) string {
