@@ -19,9 +19,12 @@
 // notebook has math, typesets it when the page loads. Rich HTML and
 // JavaScript outputs run only inside <iframe sandbox="allow-scripts"
 // srcdoc=…>, an opaque origin that cannot reach the page. Widgets are drawn
-// as disabled controls from the notebook's widget-state snapshot
-// (metadata.widgets, written by tandem run); without it a widget output
-// falls back to its bundle's other types. HTMLOptions.NoInput leaves the
+// from the notebook's widget-state snapshot (metadata.widgets, written by
+// tandem run and by JupyterLab): the standard controls as disabled HTML
+// controls showing their saved values, custom widgets (the anywidget _esm
+// convention) by their own module in a sandboxed frame, against a model
+// that holds the saved state and reaches no kernel. Without a snapshot a
+// widget output falls back to its bundle's other types. HTMLOptions.NoInput leaves the
 // code out (a report of the outputs), as nbconvert's --no-input does.
 //
 // # Gallery
