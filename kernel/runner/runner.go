@@ -166,7 +166,7 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 	r := &run{nb: nb, k: k, msgs: msgs, opts: opts, displays: map[string][]displayRef{}, widgets: map[string]map[string]any{}, cellOf: map[string]int{}}
 	for n, ci := range todo {
 		cellStart := time.Now()
-		f, err := r.execute(ctx, ci, n+1)
+		f, err := r.execute(ctx, ci)
 		if err != nil {
 			rep.Ran = n
 			rep.Skipped = len(todo) - n
@@ -264,7 +264,7 @@ type displayRef struct{ cell, out int }
 
 // execute runs cell ci and returns its failure (nil on success); the error
 // is for a kernel that stopped answering.
-func (r *run) execute(ctx context.Context, ci, k int) (*Failure, error) {
+func (r *run) execute(ctx context.Context, ci int) (*Failure, error) {
 	c := r.nb.Cells[ci]
 	req, err := jupyter.NewMessage(jupyter.Shell, "execute_request", nil, r.k.Session()+"-run", jupyter.ExecuteRequest{Code: c.Source})
 	if err != nil {
