@@ -254,6 +254,9 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 		// a cell is running: no reflection on values
 		return Inspection{Found: true, Text: strings.TrimSpace(fmt.Sprintf("var %s %s", name, vi.typ)) + fmt.Sprintf(" (cell %d)", vi.cell)}
 	}
+	if d := docs["builtin."+name]; d != "" && !s.defined(name) {
+		return Inspection{Found: true, Text: d}
+	}
 	if p, ok := s.pkgNames()[name]; ok {
 		text := "package " + name + " // import " + quote(p)
 		if d := docFor(p, ""); d != "" {

@@ -1,6 +1,6 @@
 package kernel
 
-//go:generate go run ../internal/cmd/docgen -o docs_gen.go fmt math strings sort time strconv errors os tandem.dev/tandem/runtime/host
+//go:generate go run ../internal/cmd/docgen -o docs_gen.go builtin fmt math strings sort time strconv errors os tandem.dev/tandem/runtime/host
 
 // docs holds documentation of compiled packages, keyed by import path
 // (package doc), "path.Name" (func, type, var, const) or "path.Type.Method".

@@ -352,6 +352,7 @@ sb := &strings.Builder{}`)
 		{"strings.ToUpper", 10, []string{"func ToUpper(s string) string", "ToUpper returns s with all Unicode letters mapped to their upper case."}},
 		{"sb.WriteString", 5, []string{"func (b *Builder) WriteString(s string) (int, error)"}},
 		{"fmt", 1, []string{"package fmt"}},
+		{"append(x, 1)", 3, []string{"func append(slice []Type, elems ...Type) []Type", "The append built-in function appends"}},
 	} {
 		in := s.Inspect(tc.code, tc.pos)
 		if !in.Found {

@@ -74,7 +74,14 @@ func add(entries map[string]string, path string) error {
 		}
 		files = append(files, af)
 	}
-	p, err := doc.NewFromFiles(fset, files, path)
+	var mode doc.Mode
+	exported := ast.IsExported
+	if path == "builtin" {
+		// the predeclared identifiers are lower-case
+		mode = doc.AllDecls
+		exported = func(string) bool { return true }
+	}
+	p, err := doc.NewFromFiles(fset, files, path, mode)
 	if err != nil {
 		return err
 	}
@@ -99,7 +106,7 @@ func add(entries map[string]string, path string) error {
 		return s
 	}
 	addFunc := func(prefix string, f *doc.Func) {
-		if ast.IsExported(f.Name) {
+		if exported(f.Name) {
 			entries[prefix+f.Name] = sig(f.Decl) + "\n\n" + trim(f.Doc)
 		}
 	}
@@ -107,7 +114,7 @@ func add(entries map[string]string, path string) error {
 		addFunc(path+".", f)
 	}
 	for _, t := range p.Types {
-		if !ast.IsExported(t.Name) {
+		if !exported(t.Name) {
 			continue
 		}
 		entries[path+"."+t.Name] = sig(t.Decl) + "\n\n" + trim(t.Doc)
@@ -120,7 +127,7 @@ func add(entries map[string]string, path string) error {
 	}
 	for _, vs := range append(p.Vars, p.Consts...) {
 		for _, n := range vs.Names {
-			if ast.IsExported(n) {
+			if exported(n) {
 				entries[path+"."+n] = sig(vs.Decl) + "\n\n" + trim(vs.Doc)
 			}
 		}
