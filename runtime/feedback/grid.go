@@ -90,8 +90,14 @@ func (g *DataGrid) MIMEBundle() map[string]any {
 	return b
 }
 
-// Wait blocks until every message delivered so far is handled (tests).
-func (g *DataGrid) Wait() { g.m.Idle() }
+// Wait blocks until every message delivered so far is handled and shown
+// in the dataset (tests).
+func (g *DataGrid) Wait() {
+	g.m.Idle()
+	if g.link != nil {
+		g.link.settle()
+	}
+}
 
 // Page returns what the browser gets for a page: rows (key, label, cells)
 // of page p (0-based) ordered by sortBy ("" keeps the data order; a column,
@@ -357,6 +363,9 @@ func (g *DataGrid) handle(msg widget.Msg) {
 	c := msg.Content
 	switch str(c["type"]) {
 	case "page":
+		if g.link != nil {
+			g.link.settle()
+		}
 		pg, err := g.page(queryOf(c))
 		if err != nil {
 			g.m.Reply(msg.From, map[string]any{"type": "error", "req": c["req"], "message": err.Error(), "final": true}, nil)
@@ -406,7 +415,9 @@ func (g *DataGrid) edit(msg widget.Msg) {
 		return
 	}
 	g.m.Reply(msg.From, map[string]any{"type": "ack", "id": id, "seq": ack.Seq, "duplicate": ack.Duplicate, "key": key, "field": field, "new": val}, nil)
-	g.m.Set("total", g.ds.Len())
+	// the browser asks for the page again after the ack: page requests
+	// wait for this refresh (settle), so they show the edit
+	l.refreshLater(func() { g.m.Set("total", g.ds.Len()) })
 }
 
 func isNumeric(ds *data.Dataset, field string) bool {

@@ -48,6 +48,9 @@ type Reviewer struct {
 	link   *ledgerLink
 	items  []Item
 	author string
+
+	picMu sync.Mutex
+	pics  map[string]string // row key → PNG data URI (base rows do not change)
 }
 
 // Review shows the review widget for the rows of q, made from ds.
@@ -113,8 +116,9 @@ func (r *Reviewer) Err() error { return r.link.err }
 // those read at start.
 func (r *Reviewer) Events() []ledger.Event { return r.link.snapshot() }
 
-// Wait blocks until every decision delivered so far is handled (tests).
-func (r *Reviewer) Wait() { r.m.Idle() }
+// Wait blocks until every decision delivered so far is handled and shown
+// in the dataset (tests).
+func (r *Reviewer) Wait() { r.m.Idle(); r.link.settle() }
 
 func (r *Reviewer) doneCount() int {
 	st := r.link.state()
@@ -147,8 +151,18 @@ func (r *Reviewer) row(i int) map[string]any {
 		px := base.Row(p)
 		side := int(math.Sqrt(float64(len(px))))
 		if side*side == len(px) && side >= 4 {
-			im := &data.Image{Key: it.Key, Width: side, Height: side, Pixels: px, Scale: max(1, 128/side)}
-			out["image"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG())
+			r.picMu.Lock()
+			pic, ok := r.pics[it.Key]
+			if !ok {
+				im := &data.Image{Key: it.Key, Width: side, Height: side, Pixels: px, Scale: max(1, 128/side)}
+				pic = "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG())
+				if r.pics == nil {
+					r.pics = map[string]string{}
+				}
+				r.pics[it.Key] = pic
+			}
+			r.picMu.Unlock()
+			out["image"] = pic
 		} else {
 			names := base.Features()
 			feats := []any{}
@@ -211,6 +225,7 @@ func (r *Reviewer) handle(msg widget.Msg) {
 			r.m.Reply(msg.From, map[string]any{"type": "error", "message": fmt.Sprintf("feedback: no row %d in this review of %d rows", i, len(r.items))}, nil)
 			return
 		}
+		r.link.settle()
 		r.m.Reply(msg.From, map[string]any{"type": "row", "row": r.row(i)}, nil)
 	case "decide":
 		r.decide(msg)
@@ -252,15 +267,18 @@ func (r *Reviewer) decide(msg widget.Msg) {
 		r.m.Reply(msg.From, map[string]any{"type": "error", "id": id, "key": key, "message": err.Error(), "final": finalError(err)}, nil)
 		return
 	}
-	reply := map[string]any{"type": "ack", "id": id, "seq": ack.Seq, "duplicate": ack.Duplicate, "key": key}
-	for i, it := range r.items {
-		if it.Key == key {
-			reply["row"] = r.row(i)
-			break
+	// the durable ack first: it is what the browser waits for
+	r.m.Reply(msg.From, map[string]any{"type": "ack", "id": id, "seq": ack.Seq, "duplicate": ack.Duplicate, "key": key}, nil)
+	from := msg.From
+	r.link.refreshLater(func() {
+		for i, it := range r.items {
+			if it.Key == key {
+				r.m.Reply(from, map[string]any{"type": "rowupdate", "id": id, "row": r.row(i)}, nil)
+				break
+			}
 		}
-	}
-	r.m.Reply(msg.From, reply, nil)
-	r.m.Set("done", r.doneCount())
+		r.m.Set("done", r.doneCount())
+	})
 }
 
 // finalError reports whether a retry of the same decision cannot succeed
@@ -310,6 +328,10 @@ type ledgerLink struct {
 
 	replayMu sync.Mutex // one replay into ds at a time
 	mu       sync.Mutex
+	dirty    bool     // a refresh is wanted
+	running  bool     // the refresh goroutine runs
+	after    []func() // run after the next refresh
+	settled  *sync.Cond
 	checker  *ledger.Checker
 	events   []ledger.Event
 	lastSeq  int64
@@ -394,6 +416,60 @@ func (l *ledgerLink) conflictText(key string) string {
 	return strings.Join(parts, "; ")
 }
 
+// refreshLater refreshes on a goroutine of the link's, then calls then
+// (if not nil). Refreshes asked for while one runs are merged into the
+// next, so a burst of decisions is replayed once, not once each.
+func (l *ledgerLink) refreshLater(then func()) {
+	l.mu.Lock()
+	l.dirty = true
+	if then != nil {
+		l.after = append(l.after, then)
+	}
+	if l.running {
+		l.mu.Unlock()
+		return
+	}
+	l.running = true
+	l.mu.Unlock()
+	go func() {
+		for {
+			l.mu.Lock()
+			if !l.dirty {
+				l.running = false
+				l.cond().Broadcast()
+				l.mu.Unlock()
+				return
+			}
+			l.dirty = false
+			fns := l.after
+			l.after = nil
+			l.mu.Unlock()
+			_ = l.refresh() // a read failure leaves the last state shown; the next decision retries
+			for _, f := range fns {
+				f()
+			}
+		}
+	}()
+}
+
+// cond returns the condition variable of settle; l.mu is held.
+func (l *ledgerLink) cond() *sync.Cond {
+	if l.settled == nil {
+		l.settled = sync.NewCond(&l.mu)
+	}
+	return l.settled
+}
+
+// settle waits for the pending refreshes, so what is read next shows every
+// acknowledged decision.
+func (l *ledgerLink) settle() {
+	l.mu.Lock()
+	for l.running {
+		l.cond().Wait()
+	}
+	l.mu.Unlock()
+}
+
 // refresh reads the events stored since the last look (this process's and
 // any other's sharing the workspace), replays the ledger and shows it in
 // the dataset.
@@ -442,8 +518,10 @@ func (l *ledgerLink) refresh() error {
 	return nil
 }
 
-// commit checks e, appends it durably and replays; it returns the
-// ledger's acknowledgement only after the commit.
+// commit checks e and appends it durably: it returns the ledger's
+// acknowledgement only after the commit. The caller acknowledges the
+// browser, then calls refresh to show the change in the dataset (a read
+// failure there does not unsave it).
 func (l *ledgerLink) commit(e ledger.Event) (ledger.Ack, error) {
 	if l.err != nil {
 		return ledger.Ack{}, l.err
@@ -457,14 +535,7 @@ func (l *ledgerLink) commit(e ledger.Event) (ledger.Ack, error) {
 	if err := ch.Check(e); err != nil {
 		return ledger.Ack{}, err
 	}
-	ack, err := l.store.Append(context.Background(), e)
-	if err != nil {
-		return ledger.Ack{}, err
-	}
-	// The decision is durable; showing it in the dataset may fail (a read
-	// error) without unsaving it.
-	_ = l.refresh()
-	return ack, nil
+	return l.store.Append(context.Background(), e)
 }
 
 // currentAuthor is $TANDEM_USER, else the operating-system user.

@@ -133,7 +133,6 @@ export default {
         const b = outbox();
         const mine = b[m.id];
         if (mine) { delete b[m.id]; saveBox(b); }
-        if (row && m.row && m.row.key === row.key) row = m.row;
         if (mine) {
           const left = Object.keys(outbox()).length;
           status = left ? `saving ${left}…` : "saved ✓"; statusClass = left ? "warn" : "ok";
@@ -143,6 +142,7 @@ export default {
         draw();
         return;
       }
+      if (m.type === "rowupdate") { if (row && m.row.key === row.key) { row = m.row; draw(); } return; }
       if (m.type === "error") {
         const b = outbox();
         if (m.id && b[m.id] && m.final) { delete b[m.id]; saveBox(b); }
