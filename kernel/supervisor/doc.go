@@ -14,6 +14,8 @@
 //	err = k.Restart(ctx)             // a fresh process, state lost; also revives a dead kernel
 //	err = k.Shutdown(ctx)            // stop the process; subscriber channels are closed
 //	k.State()                        // starting, idle, busy, restarting, dead, stopped
+//	k.Restarts()                     // how many times the process was replaced
+//	k.Session()                      // session id of the messages the supervisor itself sends
 //
 // Each subscriber receives every message; the server routes shell replies
 // to the tab that asked by parent_header.session (Message.ParentSession).
