@@ -53,11 +53,23 @@ func (e *htmlExporter) styles() (string, error) {
 	if e.opts.Assets == nil {
 		return fallbackCSS + "\n" + extra, nil
 	}
-	data, err := fs.ReadFile(e.opts.Assets, "static/app.css")
-	if err != nil {
+	var sheets []string
+	for _, p := range stylesheets(e.opts.Assets) {
+		data, err := fs.ReadFile(e.opts.Assets, p)
+		if err == nil {
+			sheets = append(sheets, e.inlineURLs(string(data), path.Dir(p)))
+		}
+	}
+	if len(sheets) == 0 {
 		return fallbackCSS + "\n" + extra, nil
 	}
-	css := string(data)
+	return strings.Join(sheets, "\n") + "\n" + extra, nil
+}
+
+// inlineURLs turns the url()s of a stylesheet in folder dir of the assets
+// into data: URIs (KaTeX's fonts only when the page has math); a URL it
+// cannot inline becomes none: nothing leaves the page.
+func (e *htmlExporter) inlineURLs(css, dir string) string {
 	if !e.math {
 		css = fontFaceRe.ReplaceAllStringFunc(css, func(f string) string {
 			if strings.Contains(f, "KaTeX") {
@@ -66,25 +78,46 @@ func (e *htmlExporter) styles() (string, error) {
 			return f
 		})
 	}
-	css = urlRe.ReplaceAllStringFunc(css, func(u string) string {
+	return urlRe.ReplaceAllStringFunc(css, func(u string) string {
 		m := urlRe.FindStringSubmatch(u)
 		ref := m[1] + m[2] + m[3]
 		if strings.HasPrefix(ref, "data:") || strings.HasPrefix(ref, "#") {
 			return u
 		}
 		if strings.Contains(ref, ":") || strings.HasPrefix(ref, "//") {
-			return "none" // nothing leaves the page
+			return "none"
 		}
 		ref, _, _ = strings.Cut(ref, "?")
 		ref, _, _ = strings.Cut(ref, "#")
-		p := path.Clean(path.Join("static", ref))
+		p := path.Clean(path.Join(dir, ref))
+		if strings.HasPrefix(ref, "/") {
+			p = path.Clean(strings.TrimPrefix(ref, "/"))
+		}
 		b, err := fs.ReadFile(e.opts.Assets, p)
 		if err != nil {
 			return "none"
 		}
 		return `url("data:` + mimeOf(p) + `;base64,` + base64.StdEncoding.EncodeToString(b) + `")`
 	})
-	return css + "\n" + extra, nil
+}
+
+var stylesheetRe = regexp.MustCompile(`<link\b[^>]*\brel="stylesheet"[^>]*\bhref="/?([^"]+\.css)"`)
+
+// stylesheets returns the app's stylesheets as its index.html links them
+// (static/app.css if it names none).
+func stylesheets(assets fs.FS) []string {
+	var out []string
+	if index, err := fs.ReadFile(assets, "index.html"); err == nil {
+		for _, m := range stylesheetRe.FindAllStringSubmatch(string(index), -1) {
+			if p := path.Clean(m[1]); fs.ValidPath(p) {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"static/app.css"}
+	}
+	return out
 }
 
 func mimeOf(p string) string {

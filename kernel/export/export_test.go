@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"golang.org/x/net/html"
 
@@ -165,6 +166,9 @@ func TestHTML(t *testing.T) {
 		}
 		if !strings.Contains(doc, `Content-Security-Policy" content="default-src 'none';`) {
 			t.Error("no Content-Security-Policy forbidding requests")
+		}
+		if !strings.Contains(doc, ".cell-tools") {
+			t.Error("the app's stylesheet is not in the page")
 		}
 		if !strings.Contains(doc, "font/woff2;base64,") {
 			t.Error("KaTeX fonts not inlined in a notebook with math")
@@ -437,5 +441,34 @@ func TestHighlightGo(t *testing.T) {
 		if got := highlightGo(test.in); got != test.want {
 			t.Errorf("%d: got %q want %q", i, got, test.want)
 		}
+	}
+}
+
+func TestHTML_Assets(t *testing.T) {
+	assets := fstest.MapFS{
+		"index.html":              {Data: []byte(`<link rel="icon" href="/static/f.svg"><link rel="stylesheet" href="/static/css/app-1a2b.css">`)},
+		"static/css/app-1a2b.css": {Data: []byte(`.cell-x{background:url("../img/dot.png")} .far{background:url(https://evil.example/x.png)} @font-face{font-family:KaTeX_Main;src:url(../fonts/k.woff2)}`)},
+		"static/img/dot.png":      {Data: []byte("PNG")},
+		"static/fonts/k.woff2":    {Data: []byte("WOFF")},
+	}
+	nb := notebook.New()
+	nb.Cells = []*notebook.Cell{{ID: "a", Type: "markdown", Source: "no math", Metadata: map[string]any{}}}
+	page, err := HTML(nb, HTMLOptions{Assets: assets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(page)
+	for _, want := range []string{`.cell-x{background:url("data:image/png;base64,UE5H")}`, `.far{background:none}`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("page does not contain %q", want)
+		}
+	}
+	if strings.Contains(doc, "KaTeX_Main") || strings.Contains(doc, "evil.example") {
+		t.Error("KaTeX font or a remote URL in a page without math")
+	}
+	nb.Cells[0].Source = "$x$"
+	page, _ = HTML(nb, HTMLOptions{Assets: assets})
+	if !bytes.Contains(page, []byte(`src:url("data:font/woff2;base64,V09GRg==")`)) {
+		t.Error("KaTeX font not inlined in a page with math")
 	}
 }
