@@ -512,6 +512,9 @@ func (k *Kernel) onExit(p *proc) {
 	}
 	k.crashes++
 	why := exitString(p.err) + p.tail.summary(": ")
+	if h := hint(why); h != "" {
+		why += "; " + h
+	}
 	k.log.Warn("kernel died", "why", why, "in_a_row", k.crashes)
 	if k.opts.MaxRestarts < 0 || k.crashes > k.opts.MaxRestarts {
 		text := fmt.Sprintf("The kernel died (%s). It died %d times in a row, so it is not restarted again, and its state (variables, definitions, imports) is lost. Restart the kernel to go on.", why, k.crashes)
@@ -653,6 +656,23 @@ func (k *Kernel) Shutdown(ctx context.Context) error {
 	}
 	k.mu.Unlock()
 	return nil
+}
+
+// hint says in plain words what usually causes a crash report.
+func hint(why string) string {
+	switch {
+	case strings.Contains(why, "stack overflow"), strings.Contains(why, "stack exceeds"):
+		return "probably a recursion without end"
+	case strings.Contains(why, "concurrent map"):
+		return "a map was used from several goroutines without a lock (sync.Mutex)"
+	case strings.Contains(why, "out of memory"):
+		return "the cell used more memory than the kernel may"
+	case strings.Contains(why, "panic:"):
+		return "a goroutine the cell started panicked; recover() inside that goroutine prevents this"
+	case strings.Contains(why, "signal killed"):
+		return "it was killed from outside, maybe by the system for lack of memory"
+	}
+	return ""
 }
 
 func exitString(err error) string {
