@@ -43,7 +43,7 @@ type HTMLOptions struct {
 // snapshot. The page loads nothing: a Content-Security-Policy forbids any
 // request. It fails only when Assets holds a malformed app.
 func HTML(nb *notebook.Notebook, opts HTMLOptions) ([]byte, error) {
-	e := &htmlExporter{nb: nb, opts: opts, widgets: widgetStates(nb)}
+	e := &htmlExporter{nb: nb, opts: opts, widgets: widgetStates(nb), ids: map[string]bool{}}
 	var cells bytes.Buffer
 	for i, c := range nb.Cells {
 		e.cell(&cells, i, c)
@@ -92,12 +92,18 @@ type htmlExporter struct {
 	nb      *notebook.Notebook
 	opts    HTMLOptions
 	widgets map[string]map[string]any
-	frames  int  // sandboxed frames written
-	math    bool // math written
+	ids     map[string]bool // element ids given to cells
+	frames  int             // sandboxed frames written
+	math    bool            // math written
 }
 
 func (e *htmlExporter) cell(b *bytes.Buffer, i int, c *notebook.Cell) {
-	id := html.EscapeString(c.ID)
+	id := c.ID
+	if id == "" || e.ids[id] {
+		id = fmt.Sprintf("n%d", i+1) // element ids must be unique
+	}
+	e.ids[id] = true
+	id = html.EscapeString(id)
 	switch c.Type {
 	case "markdown":
 		out := renderMarkdown(c.Source, e.resolver(c))
