@@ -290,3 +290,28 @@ func TestOutputsRedrawOnlyWhatChanged(t *testing.T) {
 		t.Errorf("streamed text: %q", got)
 	}
 }
+
+// update_display_data on an HTML output (a live training view) rewrites the
+// frame in place: same element, new content, no reload.
+func TestHTMLDisplayUpdatesInPlace(t *testing.T) {
+	p := newPage(t)
+	report := func(v string) string {
+		return `<p>` + v + `</p><script>parent.postMessage({ malicious: "` + v + `" }, "*")</script>`
+	}
+	name := writeNotebook(t, "live.ipynb", cell{Source: "train()", Outputs: []map[string]any{
+		{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"text/html": report("v1")}},
+	}})
+	p.do(navigateWithReports(env.base + "/notebooks/" + name))
+	p.waitFor(`document.body.dataset.ready === "1" && window.__reports.includes("v1")`, 15*time.Second)
+	p.do(chromedpEval(`document.querySelector("iframe.output-frame").dataset.tag = "first"`))
+	for _, v := range []string{"v2", "v3"} {
+		p.do(chromedpEval(`(() => { const v = window.tandem.page.views[0]; v.cell.outputs[0].data = { "text/html": ` + jsString(report(v)) + ` }; v.scheduleRender(true) })()`))
+		p.waitFor(`window.__reports.includes(`+jsString(v)+`)`, 10*time.Second)
+	}
+	if tag := eval[string](p, `document.querySelector("iframe.output-frame").dataset.tag || ""`); tag != "first" {
+		t.Error("the frame was replaced instead of updated in place")
+	}
+	if n := eval[int](p, `document.querySelectorAll("iframe.output-frame").length`); n != 1 {
+		t.Errorf("%d frames, want 1", n)
+	}
+}

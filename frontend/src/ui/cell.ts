@@ -4,7 +4,7 @@
 import type { KeyBinding } from "@codemirror/view";
 import { EditorView, createEditor, setErrorMark, type ErrorMark } from "../editor";
 import { formatElapsed, type Cell, type Output } from "../notebook";
-import { mathLoaded, mathReady, renderMarkdown, renderOutput, type RenderContext } from "../outputs";
+import { mathLoaded, mathReady, pickMime, renderMarkdown, renderOutput, updateFrame, type RenderContext } from "../outputs";
 import { h, iconButton, setHTML } from "./dom";
 
 /** CellHost is what a cell needs from its notebook. */
@@ -279,6 +279,14 @@ export class CellView {
       const old = this.drawn[i];
       if (old && old.out === o && old.key === key) {
         next.push(old);
+        continue;
+      }
+      // An updated HTML display (a live training view) rewrites its frame in place.
+      if (old && old.out === o && o.output_type !== "stream" && o.output_type !== "error" &&
+          old.node instanceof HTMLIFrameElement && old.node.dataset.mime === "text/html" && pickMime(o.data) === "text/html") {
+        const v = o.data["text/html"];
+        updateFrame(old.node, Array.isArray(v) ? v.join("") : String(v ?? ""));
+        next.push({ out: o, key, node: old.node });
         continue;
       }
       let node: HTMLElement;
