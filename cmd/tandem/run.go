@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,6 +59,9 @@ func runRun(args []string) int {
 	noLedger := fs.Bool("no-ledger", false, "do not replay the workspace ledger (.tandem/); sets "+runner.NoLedgerEnv+"=1 for the kernel")
 	transcript := fs.String("transcript", "", "write a golden-file transcript of the outputs to `file` (timings, addresses, temp paths as placeholders; - for stdout)")
 	maxMem := fs.String("max-memory", "", "memory `limit` of the kernel process, e.g. 2G (default: the kernel's)")
+	paramsFile := fs.String("f", "", "read parameters from a JSON `file` ({\"name\": value, ...}); -p given too wins")
+	logOutput := fs.Bool("log-output", false, "print the cells' text outputs even with -o")
+	prepareOnly := fs.Bool("prepare-only", false, "inject the parameters and write -o without running anything")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
 	verbose := fs.Bool("v", false, "log the kernel's stderr and life cycle")
 	fs.Usage = func() {
@@ -98,8 +103,34 @@ func runRun(args []string) int {
 			return fail(exitUsage, "%s: the notebook is for the %v kernel (%s); tandem runs Go notebooks", path, ks["name"], lang)
 		}
 	}
+	if *paramsFile != "" {
+		fromFile, err := readParams(*paramsFile)
+		if err != nil {
+			return fail(exitUsage, "%v", err)
+		}
+		given := map[string]bool{}
+		for _, p := range params {
+			given[p.Name] = true
+		}
+		var merged paramFlags
+		for _, p := range fromFile {
+			if !given[p.Name] {
+				merged = append(merged, p)
+			}
+		}
+		params = append(merged, params...)
+	}
 	if err := runner.InjectParameters(nb, params); err != nil {
 		return fail(exitUsage, "%v", err)
+	}
+	if *prepareOnly {
+		if *out == "" {
+			return fail(exitUsage, "--prepare-only needs -o")
+		}
+		if err := writeNotebook(*out, nb); err != nil {
+			return fail(exitFailed, "%v", err)
+		}
+		return exitOK
 	}
 	abs, _ := filepath.Abs(path)
 	// Fail before running for an unwritable destination.
@@ -155,7 +186,7 @@ func runRun(args []string) int {
 				p.Elapsed.Round(time.Millisecond), p.Total.Round(time.Millisecond))
 		},
 	}
-	if *out == "" && *transcript != "-" {
+	if (*out == "" || *logOutput) && *out != "-" && *transcript != "-" {
 		opts.Output = func(cell int, o map[string]any) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -202,6 +233,46 @@ func runRun(args []string) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// readParams reads a JSON object of parameters; values are given as their
+// JSON text (strings unquoted), then typed like -p values.
+func readParams(path string) ([]runner.Param, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read parameters: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: want a JSON object of parameters: %v", path, err)
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out []runner.Param
+	for _, k := range names {
+		var v string
+		switch x := m[k].(type) {
+		case string:
+			v = x
+		case json.Number:
+			v = x.String()
+		case bool:
+			v = fmt.Sprint(x)
+		default:
+			return nil, fmt.Errorf("%s: parameter %s: want a string, number or bool", path, k)
+		}
+		p, err := runner.ParseParam(k + "=" + v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // describeFailure says where a cell failed: its number in the notebook, its

@@ -253,10 +253,36 @@ func TestRun(t *testing.T) {
 		if want := "2 0.5 \"a\" false 2s float64 time.Duration\n"; r.stdout != want {
 			t.Errorf("stdout: got %q want %q", r.stdout, want)
 		}
+		// From a JSON file, -p winning; --prepare-only runs nothing.
+		os.WriteFile(filepath.Join(dir, "params.json"), []byte(`{"n": 9, "rate": 0.25, "name": "from file", "verbose": true}`), 0o644)
+		r = tandem(t, bin, dir, "run", "p.ipynb", "-f", "params.json", "-p", "name=flag")
+		wantCode(t, r, 0)
+		if want := "9 0.25 \"flag\" true 2s float64 time.Duration\n"; r.stdout != want {
+			t.Errorf("stdout with -f: got %q want %q", r.stdout, want)
+		}
+		r = tandem(t, bin, dir, "run", "p.ipynb", "-f", "params.json", "--prepare-only", "-o", "prepared.ipynb")
+		wantCode(t, r, 0)
+		prep := readNB(t, filepath.Join(dir, "prepared.ipynb"))
+		if len(prep.Cells) != 3 || prep.Cells[1].Source != "// Parameters\nn = 9\nname = \"from file\"\nrate = 0.25\nverbose = true" || prep.Cells[2].ExecutionCount != nil {
+			t.Errorf("prepared notebook: %d cells, injected %q", len(prep.Cells), prep.Cells[1].Source)
+		}
+		if r.stderr != "" {
+			t.Errorf("--prepare-only ran something: %s", r.stderr)
+		}
+		// --log-output prints the outputs with -o too.
+		r = tandem(t, bin, dir, "run", "p.ipynb", "-o", "out.ipynb", "--log-output")
+		wantCode(t, r, 0)
+		if want := "2 0.5 \"a\" false 2s float64 time.Duration\n"; r.stdout != want {
+			t.Errorf("stdout with --log-output: got %q want %q", r.stdout, want)
+		}
+		os.WriteFile(filepath.Join(dir, "bad.json"), []byte(`{"n": [1]}`), 0o644)
 		for _, tc := range []struct {
 			arg  string
 			want string
 		}{
+			{"-f=bad.json", "bad.json: parameter n: want a string, number or bool"},
+			{"-f=none.json", "read parameters: open none.json"},
+			{"--prepare-only", "--prepare-only needs -o"},
 			{"n=five", `parameter n: "five" is not an integer`},
 			{"rate=fast", `parameter rate: "fast" is not a number`},
 			{"verbose=maybe", `parameter verbose: "maybe" is not a bool`},
@@ -264,7 +290,11 @@ func TestRun(t *testing.T) {
 			{"epochs=3", `parameter epochs: not declared in the parameters cell (it declares n, rate, name, verbose, wait)`},
 			{"bad", `want name=value`},
 		} {
-			r := tandem(t, bin, dir, "run", "p.ipynb", "-p", tc.arg)
+			args := []string{"run", "p.ipynb", "-p", tc.arg}
+			if strings.HasPrefix(tc.arg, "-") {
+				args = []string{"run", "p.ipynb", tc.arg}
+			}
+			r := tandem(t, bin, dir, args...)
 			wantCode(t, r, 2)
 			wantContains(t, "stderr", r.stderr, tc.want)
 		}
