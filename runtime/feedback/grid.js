@@ -103,9 +103,10 @@ export default {
       else if (ev.key === "ArrowLeft") sel = [i, Math.max(j - 1, minCol)];
       else if (ev.key === "PageDown") { q.page++; fetch(); }
       else if (ev.key === "PageUp") { q.page = Math.max(0, q.page - 1); fetch(); }
-      else if (ev.key === "Enter") { const td = root.querySelector("td.sel"); if (td) startEdit(td, pg.rows[i], j); return ev.preventDefault(); }
+      else if (ev.key === "Enter") { const td = root.querySelector("td.sel"); if (td) startEdit(td, pg.rows[i], j); ev.stopPropagation(); return ev.preventDefault(); }
       else done = false;
-      if (done) { ev.preventDefault(); draw(); }
+      // the notebook's own shortcuts must not see these keys
+      if (done) { ev.preventDefault(); ev.stopPropagation(); draw(); }
     });
     model.on("msg:custom", (m) => {
       if (m.type === "page") { if (m.req === req) { pg = m; q.page = m.page; q.col_start = m.col_start; draw(); } return; }

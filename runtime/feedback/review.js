@@ -88,7 +88,8 @@ export default {
       else if (k === "ArrowRight") go((row ? row.index : -1) + 1);
       else if (k === "ArrowLeft") go((row ? row.index : 1) - 1);
       else done = false;
-      if (done) ev.preventDefault();
+      // the notebook's own shortcuts (a, x, arrows…) must not see these keys
+      if (done) { ev.preventDefault(); ev.stopPropagation(); }
     }
     root.addEventListener("keydown", onKey);
 
