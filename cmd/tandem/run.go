@@ -69,7 +69,10 @@ func runRun(args []string) int {
 		fmt.Fprintln(w, "usage: tandem run NOTEBOOK.ipynb|SCRIPT.go [-p name=value ...] [-o OUT.ipynb] [--timeout D] [--keep-going] [--no-ledger]")
 		fmt.Fprintln(w, "\nExecutes every code cell in a fresh kernel, in order. Progress goes to stderr, one line a cell;")
 		fmt.Fprintln(w, "without -o the cells' text outputs go to stdout. Exit status: 0 all cells ran, 1 a cell failed")
-		fmt.Fprintln(w, "or timed out (cell, line and message on stderr), 2 bad usage or input.")
+		fmt.Fprintln(w, "or timed out (cell, line and message on stderr) or the kernel could not run, 2 bad usage or")
+		fmt.Fprintln(w, "input, 130 stopped by Ctrl-C.")
+		fmt.Fprintln(w, "\nThe kernel runs in the notebook's folder and replays the workspace ledger (.tandem/) there;")
+		fmt.Fprintln(w, "--no-ledger sets "+runner.NoLedgerEnv+"=1 in its environment for the kernel to skip that.")
 		fmt.Fprintln(w, "\nflags:")
 		fs.PrintDefaults()
 	}
