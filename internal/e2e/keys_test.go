@@ -111,3 +111,22 @@ func TestAutosave(t *testing.T) {
 		t.Fatalf("autosaved source: %q", got)
 	}
 }
+
+// O hides a cell's outputs (saved as metadata.jupyter.outputs_hidden) and shows them again.
+func TestHideOutputs(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "hide.ipynb", cell{Source: "x", Outputs: []map[string]any{{"output_type": "stream", "name": "stdout", "text": "visible\n"}}})
+	p.openNotebook(name)
+	p.focusEditor(0)
+	p.escape()
+	p.key("o")
+	p.waitFor(`getComputedStyle(document.querySelector(".cells > .cell:nth-child(1) .cell-outputs")).display === "none" && !!document.querySelector(".outputs-collapsed")`, 5*time.Second)
+	p.press("s", 83, chromedp.ModifierCtrl)
+	p.waitFor(`document.querySelector(".dirty-mark").hidden`, 10*time.Second)
+	meta := readNotebook(t, name)["cells"].([]any)[0].(map[string]any)["metadata"].(map[string]any)
+	if j, _ := meta["jupyter"].(map[string]any); j == nil || j["outputs_hidden"] != true {
+		t.Fatalf("saved metadata: %v", meta)
+	}
+	p.do(chromedp.Click(chromedp.CSS(".outputs-collapsed")))
+	p.waitFor(`getComputedStyle(document.querySelector(".cells > .cell:nth-child(1) .cell-outputs")).display !== "none" && !document.querySelector(".outputs-collapsed")`, 5*time.Second)
+}

@@ -18,6 +18,7 @@ export interface CellHost {
   duplicate(view: CellView): void;
   remove(view: CellView): void;
   clear(view: CellView): void;
+  toggleOutputs(view: CellView): void;
   complete(code: string, pos: number): Promise<{ matches: string[]; start: number; end: number; types?: string[] } | null>;
   inspect(code: string, pos: number): Promise<string | null>;
   renderContext: RenderContext;
@@ -62,7 +63,23 @@ export class CellView {
       if (this.cell.type === "markdown") this.edit();
     });
     this.applyType();
+    this.applyOutputsHidden();
     this.renderPrompt();
+  }
+
+  /** applyOutputsHidden shows a collapsed-outputs bar when metadata.jupyter.outputs_hidden is set. */
+  applyOutputsHidden(): void {
+    const j = this.cell.metadata.jupyter as { outputs_hidden?: boolean } | undefined;
+    const hidden = this.cell.type === "code" && !!j?.outputs_hidden;
+    this.el.classList.toggle("outputs-hidden", hidden);
+    if (hidden && !this.collapsedBar) {
+      this.collapsedBar = h("button", { type: "button", class: "outputs-collapsed", title: "Show the outputs (O)" }, "Outputs hidden — show");
+      this.collapsedBar.addEventListener("click", () => this.host.toggleOutputs(this));
+      this.outputs.before(this.collapsedBar);
+    } else if (!hidden && this.collapsedBar) {
+      this.collapsedBar.remove();
+      this.collapsedBar = null;
+    }
   }
 
   /** applyType refreshes classes and labels after a type change. */
@@ -267,6 +284,7 @@ export class CellView {
   // What each output node shows: an output is redrawn only when it changed
   // (a stream's text grew, update_display_data replaced a bundle), so a
   // frame or an image above streaming text is not rebuilt on every chunk.
+  private collapsedBar: HTMLButtonElement | null = null;
   private drawn: Array<{ out: Output; key: unknown; node: HTMLElement }> = [];
 
   private renderOutputs(): void {

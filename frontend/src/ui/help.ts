@@ -14,6 +14,7 @@ const rows: Array<[string, string]> = [
   ["M / Y / R", "Markdown / code / raw cell"],
   ["C / X / V", "Copy / cut / paste cell"],
   ["Shift+M", "Merge with cell below"],
+  ["O", "Hide / show the cell's outputs"],
   ["Ctrl+Shift+-", "Split cell at cursor (edit mode)"],
   ["↑ ↓ or K J", "Select cell above / below"],
   ["I I", "Interrupt the kernel"],

@@ -592,6 +592,7 @@ export class NotebookPage implements CellHost {
     else if (k === "M") this.merge();
     else if (k === "s") void this.save();
     else if (k === "h") void shortcutHelp();
+    else if (k === "o") this.toggleOutputs();
     else if (k === "i") {
       if (twice("i")) void this.interrupt();
     } else if (k === "0") {
@@ -715,6 +716,23 @@ export class NotebookPage implements CellHost {
         v.scheduleRender(true);
       }
     }
+    this.touch();
+  }
+
+  // O hides or shows the current cell's outputs (nbformat's
+  // metadata.jupyter.outputs_hidden, saved with the notebook).
+  toggleOutputs(view?: CellView): void {
+    const v = view ?? this.views[this.current];
+    if (!v || v.cell.type !== "code") return;
+    const j = ((v.cell.metadata.jupyter as Record<string, unknown> | undefined) ?? {});
+    const hidden = !j.outputs_hidden;
+    if (hidden) v.cell.metadata.jupyter = { ...j, outputs_hidden: true };
+    else {
+      const { outputs_hidden: _, ...rest } = j;
+      if (Object.keys(rest).length) v.cell.metadata.jupyter = rest;
+      else delete v.cell.metadata.jupyter;
+    }
+    v.applyOutputsHidden();
     this.touch();
   }
 
