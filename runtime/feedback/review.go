@@ -116,6 +116,13 @@ func (r *Reviewer) Err() error { return r.link.err }
 // those read at start.
 func (r *Reviewer) Events() []ledger.Event { return r.link.snapshot() }
 
+// Agreement returns Cohen's kappa between authors a and b on the rows both
+// decided in this dataset's ledger (several people reviewing one queue).
+func (r *Reviewer) Agreement(a, b string) ledger.Agreement {
+	r.link.settle()
+	return ledger.Kappa(r.link.snapshot(), a, b)
+}
+
 // Wait blocks until every decision delivered so far is handled and shown
 // in the dataset (tests).
 func (r *Reviewer) Wait() { r.m.Idle(); r.link.settle() }

@@ -1,10 +1,12 @@
 package feedback_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -388,5 +390,117 @@ func sortFloats(v []float64) {
 		for j := i; j > 0 && v[j] < v[j-1]; j-- {
 			v[j], v[j-1] = v[j-1], v[j]
 		}
+	}
+}
+
+// TestReview_KillAfterAck kills the process that runs a review widget with
+// SIGKILL right after it has acknowledged decisions, many times; every
+// acknowledged decision must be in the ledger afterwards. The child is this
+// test binary (TestReview_KillChild) with the workspace in the environment;
+// it prints "ack <id>" as the widget sends each ack.
+func TestReview_KillAfterAck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process per round")
+	}
+	rounds := 60
+	if s := os.Getenv("KILL_ROUNDS"); s != "" {
+		fmt.Sscan(s, &rounds)
+	}
+	dir := t.TempDir()
+	acked := map[string]bool{}
+	for round := 0; round < rounds; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestReview_KillChild$")
+		cmd.Env = append(os.Environ(), "TANDEM_KILL_CHILD=1", "TANDEM_WORKSPACE="+dir, fmt.Sprintf("TANDEM_KILL_ROUND=%d", round))
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		want := 1 + round%5 // kill after 1–5 acknowledgements
+		n := 0
+		for n < want && sc.Scan() {
+			if id, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
+				acked[id] = true
+				n++
+			}
+		}
+		cmd.Process.Kill() // SIGKILL: no deferred Close, no clean shutdown
+		cmd.Wait()
+		if n < want {
+			t.Fatalf("round %d: the child acknowledged %d decisions, want %d", round, n, want)
+		}
+	}
+	s, err := sqlite.OpenWorkspace(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	evs, err := s.Events(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]bool{}
+	for _, e := range evs {
+		stored[e.ID] = true
+	}
+	for id := range acked {
+		if !stored[id] {
+			t.Errorf("acknowledged decision %s is not in the ledger", id)
+		}
+	}
+	t.Logf("%d rounds, %d acknowledged decisions, %d stored", rounds, len(acked), len(evs))
+}
+
+// TestReview_KillChild is the child of TestReview_KillAfterAck: it decides
+// as fast as it can until it is killed.
+func TestReview_KillChild(t *testing.T) {
+	if os.Getenv("TANDEM_KILL_CHILD") != "1" {
+		t.Skip("the child process of TestReview_KillAfterAck")
+	}
+	widget.Reset()
+	c := &commLog{hook: func(ct map[string]any) {
+		if ct["type"] == "ack" {
+			fmt.Printf("ack %s\n", ct["id"])
+		}
+	}}
+	widget.SetComm(c)
+	widget.SetScheduler(func() {})
+	ds := data.Digits()
+	q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes()}
+	for i := 0; i < 50; i++ {
+		q.Items = append(q.Items, feedback.Item{Key: ds.Key(i), Given: ds.LabelStrings()[i]})
+	}
+	r := feedback.Review(ds, q)
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	round := os.Getenv("TANDEM_KILL_ROUND")
+	for i := 0; ; i++ {
+		widget.Deliver(widget.Message{Type: "comm_msg", ID: r.Model().ID(), Data: map[string]any{"method": "custom", "content": map[string]any{
+			"type": "decide", "id": fmt.Sprintf("r%s-%d", round, i), "key": ds.Key(i % 50), "kind": "relabel", "new": ds.Classes()[i%10],
+			"old": ds.LabelStrings()[i%50], "version": r.Model().Get("version"), "time": float64(time.Now().UnixMilli())}}})
+		if i%4 == 3 {
+			r.Wait()
+		}
+	}
+}
+
+func TestReview_Agreement(t *testing.T) {
+	ds, r, _ := fixture(t, ledger.NewMemoryStore())
+	labels := ds.LabelStrings()
+	for i := 0; i < 5; i++ {
+		decide(r, map[string]any{"id": fmt.Sprint("a", i), "key": ds.Key(i), "kind": "accept", "old": labels[i], "author": "ann"})
+		kind, nw := "accept", labels[i]
+		if i == 4 {
+			kind, nw = "relabel", "1"
+		}
+		decide(r, map[string]any{"id": fmt.Sprint("b", i), "key": ds.Key(i), "kind": kind, "old": labels[i], "new": nw, "author": "bob"})
+	}
+	a := r.Agreement("ann", "bob")
+	if a.Rows != 5 || a.Agree != 4 {
+		t.Errorf("got %+v want 5 rows decided by both, 4 alike", a)
 	}
 }
