@@ -127,7 +127,7 @@ export default {
     model.on("change:error", draw);
     model.on("change:version", () => flush(true));
     draw();
-    if (!pg) fetch();
+    fetch(); // the saved first page may be stale: ask for the page as it is now
     flush(true);
     const timer = setInterval(() => flush(false), 2000);
     return () => clearInterval(timer);

@@ -155,6 +155,9 @@ export default {
     model.on("change:done", onChange);
     model.on("change:error", onChange);
     draw();
+    // the state holds the first row as it was when the widget was made:
+    // ask for the row shown now, with the decisions saved since
+    if (row) go(row.index);
     flush(true);
     const timer = setInterval(() => flush(false), 2000);
     return () => { clearInterval(timer); root.removeEventListener("keydown", onKey); };
