@@ -35,6 +35,9 @@ func TestCompileErrorMarksLine(t *testing.T) {
 	// Editing the cell clears the mark.
 	p.typeInto(0, " ")
 	p.waitFor(`!document.querySelector(".cells > .cell:nth-child(1) .cm-error-line")`, 5*time.Second)
+	// The error's "go to cell" link marks the line again.
+	p.do(chromedp.Click(chromedp.CSS(".cells > .cell:nth-child(1) .error-link")))
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .cm-error-line")`, 5*time.Second)
 }
 
 // Interrupt stops a `for {}`; the kernel runs the next cell.
