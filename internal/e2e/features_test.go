@@ -172,3 +172,26 @@ func TestPercentScriptRoundTrip(t *testing.T) {
 		t.Fatalf("script.go after save:\n%s", b)
 	}
 }
+
+// Unsaved edits kept in the browser meet a file changed on disk: the page
+// asks which to keep, and keeps the user's edits when told so.
+func TestDraftAgainstChangedFile(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "draft-conflict.ipynb", cell{Source: "d := 1"})
+	p.openNotebook(name)
+	p.typeInto(0, "2")
+	time.Sleep(time.Second) // the draft is written 0.7 s after the last change
+	writeNotebook(t, name, cell{Source: "// edited on disk"})
+	future := time.Now().Add(2 * time.Second)
+	_ = os.Chtimes(filepath.Join(env.root, name), future, future)
+	p.do(chromedp.Navigate(env.base + "/notebooks/" + name))
+	p.waitFor(`!!document.querySelector("dialog[open] button[data-value=draft]")`, 20*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(`dialog[open] button[data-value=draft]`)))
+	p.waitFor(`document.body.dataset.ready === "1"`, 20*time.Second)
+	if got := eval[string](p, `window.tandem.page.nb.cells[0].source`); got != "d := 12" {
+		t.Fatalf("restored edits: got %q", got)
+	}
+	if !eval[bool](p, `!document.querySelector(".dirty-mark").hidden`) {
+		t.Error("restored edits are not marked unsaved")
+	}
+}
