@@ -18,6 +18,10 @@ type Options struct {
 	Symbols interp.Exports
 	// Preload lists import paths usable in a cell with no import line.
 	Preload []string
+	// Refused maps import paths a policy took out of Symbols to the reason,
+	// which a cell importing one is told (stdlib.Refused under
+	// `--restricted`).
+	Refused map[string]string
 	// Dir is the working directory of cell code ("" = current directory).
 	// The kernel process hosts one session, so New changes the process's
 	// working directory.

@@ -99,7 +99,7 @@ func (s *Session) panicError(v any, mark int, trace []string) *CellError {
 	if _, ok := v.(host.Interrupted); ok {
 		return &CellError{Kind: KindInterrupted, Cell: s.count, Msg: "interrupted"}
 	}
-	e := &CellError{Kind: KindPanic, Cell: s.count, Msg: panicMsg(v)}
+	e := &CellError{Kind: KindPanic, Cell: s.count, Msg: explainPanic(panicMsg(v))}
 	type frame struct {
 		name       string // "" for the cell's top level
 		cell, line int    // entry
@@ -270,3 +270,17 @@ func (e *CellError) String() string {
 
 // Error implements error, so a CellError can travel as one.
 func (e *CellError) Error() string { return e.String() }
+
+// assignRe matches yaegi's failure to store a cell value in an interface
+// field of a compiled struct literal (train.Config{Progress: p}).
+var assignRe = regexp.MustCompile(`^reflect\.Set: value of type (\*?struct \{.*\}|\S+) is not assignable to type (\S+)$`)
+
+// explainPanic adds what to do to the panics yaegi raises for known
+// limits of values crossing into compiled code.
+func explainPanic(msg string) string {
+	if m := assignRe.FindStringSubmatch(msg); m != nil && strings.Contains(m[1], "struct {") {
+		return msg + "\n(a value of a type defined in a cell cannot be put in a " + m[2] +
+			" field of a compiled struct literal, a limit of the interpreter; set the field by assignment instead: cfg := train.Config{…}; cfg.Progress = p)"
+	}
+	return msg
+}

@@ -263,6 +263,9 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Stdin":  reflect.ValueOf(&s.devnul).Elem(),
 		}
 	}
+	for k, v := range shapeExports(s.opts.Symbols) {
+		own[k] = v
+	}
 	if err := in.Use(own); err != nil {
 		return nil, fmt.Errorf("use kernel symbols: %w", err)
 	}
@@ -420,6 +423,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 		}
 		return res
 	}
+	nameAllParams(c)
 	calls := map[string][]cell.Pos{}
 	for _, seg := range c.Segments {
 		for k, v := range seg.Calls {
@@ -469,7 +473,7 @@ func (s *Session) eval(ctx context.Context, src string, seg cell.Segment) (e *Ce
 	s.code += len(src)
 	if err != nil {
 		s.heal()
-		return s.explain(compileError(s.count, err, seg))
+		return s.explainShadow(s.explain(compileError(s.count, err, seg)))
 	}
 	_, err = s.in.ExecuteWithContext(ctx, prog)
 	if err == nil {
@@ -542,6 +546,10 @@ func (s *Session) imports1(ctx context.Context, seg cell.Segment) *CellError {
 	var b strings.Builder
 	for _, im := range seg.Imports {
 		key := keyOf(s.opts.Symbols, im.Path)
+		if why, ok := s.opts.Refused[im.Path]; ok && key == "" {
+			return &CellError{Kind: KindCompile, Cell: s.count, Line: im.Line, Col: im.Col,
+				Msg: fmt.Sprintf("package %s is refused by this kernel's restricted policy: %s", im.Path, why)}
+		}
 		if key == "" {
 			return &CellError{Kind: KindCompile, Cell: s.count, Line: im.Line, Col: im.Col,
 				Msg: fmt.Sprintf("package %s is not available in this kernel; available: %s", im.Path, strings.Join(s.available(), ", "))}
@@ -826,7 +834,7 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 		if _, err2 := s.compile(head + "_ = " + pos + seg.Src); err2 != nil {
 			err = err2
 		}
-		return nil, compileError(s.count, err, seg)
+		return nil, s.explainShadow(compileError(s.count, err, seg))
 	}
 	_, err = s.in.ExecuteWithContext(ctx, prog)
 	if err == nil && host.Stopped() {
@@ -846,7 +854,11 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 		if shownAlready(v) {
 			return nil, nil
 		}
-		renderCompiled(v, m)
+		if len(m) == 0 {
+			s.renderValue(v, m)
+		} else {
+			renderCompiled(v, m) // a cell type: text/plain only
+		}
 	}
 	if len(m) == 0 {
 		return nil, nil
@@ -1104,7 +1116,11 @@ func contains(l []string, s string) bool {
 // renderCompiled fills m from the render methods of a compiled value
 // (reflection sees those), and text/plain from fmt.
 func renderCompiled(v reflect.Value, m map[string]any) {
-	if v.Kind() == reflect.Interface && !v.IsNil() {
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			m["text/plain"] = "<nil>"
+			return
+		}
 		v = v.Elem()
 	}
 	call := func(name string) (reflect.Value, bool) {
@@ -1206,3 +1222,34 @@ var (
 	identRe = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\b`)
 	declRe  = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_, ]*)\s*:=|(?:var|func|const|type)\s+\(?\s*([A-Za-z_][A-Za-z0-9_]*)`)
 )
+
+// explainShadow adds to an "undefined selector" error on x.Name, where x
+// is a variable of the session named like a package cells can use, that
+// the variable hides the package. Such a variable shadows the package for
+// the rest of the session, as a local variable shadows a package in Go
+// (and as Python rebinds a module name): re-running the cells that use
+// the package fails until the variable is renamed.
+func (s *Session) explainShadow(e *CellError) *CellError {
+	if e == nil || !strings.HasPrefix(e.Msg, "undefined selector") || e.Cell != s.count || e.Line < 1 {
+		return e
+	}
+	lines := strings.Split(s.cur, "\n")
+	if e.Line > len(lines) {
+		return e
+	}
+	line := lines[e.Line-1]
+	for _, m := range shadowRe.FindAllStringSubmatch(line, -1) {
+		x := m[1]
+		vi, isVar := s.vars[x]
+		p, isPkg := s.pkgNames()[x]
+		if !isVar || !isPkg {
+			continue
+		}
+		e.Msg += fmt.Sprintf("\n(%s is the variable defined in cell %d, which hides package %s; rename the variable, or import the package under another name: import %s2 %q)",
+			x, vi.cell, p, x, p)
+		return e
+	}
+	return e
+}
+
+var shadowRe = regexp.MustCompile(`\b([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]`)

@@ -1,24 +1,32 @@
 // Package stdlib holds the compiled symbols cells can use: yaegi's standard
-// library plus generated tables for Tandem's runtime packages, and the list
-// of packages a cell may use with no import line.
+// library plus generated tables for Tandem's runtime packages, gonum and
+// gonum/plot, and the list of packages a cell may use with no import line.
 //
-// Every file here except stdlib.go is generated. To expose another runtime
-// package to cells, add its import path to the go:generate line below and
-// run `go generate ./stdlib` (the extractor is pinned in go.mod's tool block).
+// Every file here except stdlib.go, restricted.go and zz_preload.go is
+// generated. To expose another package to cells, add its import path to the
+// go:generate line below and run `go generate ./stdlib` (the extractor is
+// pinned in go.mod's tool block); a runtime package named in preload is
+// then usable with no import line as well (runtime/widget is listed there
+// already). `make check` regenerates the tables and fails when the
+// committed ones are stale.
+//
+// Keep kernel/docs.go's go:generate line in step, so Inspect documents the
+// same packages.
 package stdlib
 
-//go:generate go tool yaegi extract tandem.dev/tandem/runtime/host
+//go:generate go tool yaegi extract tandem.dev/tandem/runtime/host tandem.dev/tandem/runtime/tensor tandem.dev/tandem/runtime/autograd tandem.dev/tandem/runtime/nn tandem.dev/tandem/runtime/optim tandem.dev/tandem/runtime/data tandem.dev/tandem/runtime/train tandem.dev/tandem/runtime/metrics tandem.dev/tandem/runtime/feedback tandem.dev/tandem/runtime/chart tandem.dev/tandem/runtime/display tandem.dev/tandem/runtime/ledger gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/gonum/floats gonum.org/v1/gonum/stat/distuv gonum.org/v1/gonum/optimize gonum.org/v1/gonum/diff/fd gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg gonum.org/v1/plot/palette
 
 import (
 	"reflect"
+	"sort"
+	"strings"
 
 	"github.com/traefik/yaegi/interp"
-	ystdlib "github.com/traefik/yaegi/stdlib"
 )
 
 // Symbols maps "import/path/name" to the exported symbols of that package,
 // in the form interp.Interpreter.Use takes. It holds yaegi's standard library
-// and the generated runtime tables.
+// and the generated tables.
 var Symbols = interp.Exports{}
 
 // MapTypes is where generated tables register interface wrappers; extract
@@ -41,28 +49,6 @@ var preload = []string{
 	"tandem.dev/tandem/runtime/widget",
 }
 
-// Preload lists the import paths of preload that are present in Symbols:
-// a runtime package not generated yet is left out rather than failing the
-// session.
-var Preload []string
-
-func init() {
-	for k, v := range ystdlib.Symbols {
-		if _, ok := Symbols[k]; !ok {
-			Symbols[k] = v
-		}
-	}
-	for k, v := range ystdlib.MapTypes {
-		MapTypes[k] = v
-	}
-	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
-	for _, p := range preload {
-		if Has(Symbols, p) {
-			Preload = append(Preload, p)
-		}
-	}
-}
-
 // Has reports whether syms holds the package with import path p (keys of
 // Exports are "path/name").
 func Has(syms interp.Exports, p string) bool {
@@ -74,12 +60,23 @@ func Has(syms interp.Exports, p string) bool {
 	return false
 }
 
+// Packages lists the import paths in syms, sorted, without yaegi's own.
+func Packages(syms interp.Exports) []string {
+	var l []string
+	for k := range syms {
+		if k == "." || strings.HasPrefix(k, "github.com/traefik/yaegi") {
+			continue
+		}
+		l = append(l, pathOf(k))
+	}
+	sort.Strings(l)
+	return l
+}
+
 // pathOf strips the trailing "/name" of an Exports key.
 func pathOf(key string) string {
-	for i := len(key) - 1; i >= 0; i-- {
-		if key[i] == '/' {
-			return key[:i]
-		}
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[:i]
 	}
 	return key
 }
