@@ -379,3 +379,26 @@ func TestCNN_LearnsBars(t *testing.T) {
 		t.Errorf("CNN on bars: %d/%d correct, loss %v", correct, n, loss)
 	}
 }
+
+func TestRead_Corrupt(t *testing.T) {
+	Seed(12)
+	m := NewSequential([]Module{NewLinear(3, 2)})
+	var buf strings.Builder
+	if err := Write(m, &buf); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.String()
+	before := m.Parameters()[0].Value.Clone()
+	for i, data := range []string{"", "TANDEMNN", "NOTMAGIC\x01\x02\x00\x00\x00", good[:len(good)-3], good[:len(fileMagic)+6]} {
+		err := Read(m, strings.NewReader(data))
+		if err == nil {
+			t.Errorf("case %d: Read of %d corrupt bytes succeeded", i, len(data))
+		}
+		if !tensor.Equal(m.Parameters()[0].Value, before) {
+			t.Errorf("case %d: a failed Read changed the model", i)
+		}
+	}
+	if err := Read(m, strings.NewReader(good)); err != nil {
+		t.Errorf("Read of the written bytes: %v", err)
+	}
+}
