@@ -18,9 +18,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"tandem.dev/tandem/runtime/chart"
 )
 
 // Sample is one measurement.
@@ -32,6 +36,10 @@ type Sample struct {
 	Unit   string  `json:"unit"`
 	Better string  `json:"better"` // "lower" or "higher"
 	Note   string  `json:"note,omitempty"`
+	// Series and N mark a figure that is one size of a growth series (see
+	// Growth): the report fits the series' growth rate.
+	Series string  `json:"series,omitempty"`
+	N      float64 `json:"n,omitempty"`
 }
 
 // Stat summarises the rounds of one figure for one implementation.
@@ -52,6 +60,19 @@ type Figure struct {
 	Unit   string  `json:"unit"`
 	Better string  `json:"better"`
 	Stats  []*Stat `json:"stats"` // tandem first, then anchors by name
+	Series string  `json:"series,omitempty"`
+	N      float64 `json:"n,omitempty"`
+	Check  *Check  `json:"goal,omitempty"` // the issue's goal for it, if any
+}
+
+// stat returns the rounds of impl, or nil.
+func (f *Figure) stat(impl string) *Stat {
+	for _, st := range f.Stats {
+		if st.Impl == impl {
+			return st
+		}
+	}
+	return nil
 }
 
 // Report is what latest.json holds.
@@ -60,34 +81,101 @@ type Report struct {
 	Machine string    `json:"machine"`
 	Command string    `json:"command"`
 	Figures []*Figure `json:"figures"`
+	Pairs   []*Pair   `json:"ratios"`
+	Growth  []*Growth `json:"growth,omitempty"`
+	Charts  []string  `json:"charts,omitempty"`
 	Missing []string  `json:"missing,omitempty"`
+}
+
+// find returns the first figure of group whose name contains part.
+func (rep *Report) find(group, part string) *Figure {
+	for _, f := range rep.Figures {
+		if f.Group == group && strings.Contains(f.Name, part) {
+			return f
+		}
+	}
+	return nil
 }
 
 func main() {
 	jsonOut := flag.String("json", "bench/results/latest.json", "where to write the JSON report")
 	mdOut := flag.String("md", "BENCHMARKS.md", "where to write the Markdown report")
+	charts := flag.String("charts", "bench/results", "folder for the charts (SVG), linked from the Markdown report; empty: none")
 	machine := flag.String("machine", "", "description of the machine")
 	command := flag.String("command", "make bench", "the command that produced the samples")
 	flag.Parse()
 	rep, err := read(os.Stdin)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
+		fatal(err)
 	}
 	rep.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
 	rep.Machine = *machine
 	rep.Command = *command
+	analyse(rep)
+	if *charts != "" {
+		if err := drawCharts(rep, *charts, filepath.Dir(*mdOut)); err != nil {
+			fatal(err)
+		}
+	}
 	b, _ := json.MarshalIndent(rep, "", "  ")
 	if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
+		fatal(err)
 	}
 	md := markdown(rep)
 	if err := os.WriteFile(*mdOut, []byte(md), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
+		fatal(err)
 	}
 	fmt.Print(md)
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "benchreport:", err)
+	os.Exit(1)
+}
+
+// analyse adds the goals, ratios and growth rates to a report read from
+// samples.
+func analyse(rep *Report) {
+	checkGoals(rep)
+	rep.Pairs = pairs(rep)
+	rep.Growth = growths(rep)
+}
+
+// drawCharts renders the ratio chart and the growth chart with runtime/chart
+// into dir as SVG and records their paths relative to mdDir.
+func drawCharts(rep *Report, dir, mdDir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	save := func(name string, c *chart.Chart) error {
+		path := filepath.Join(dir, name)
+		if err := c.Save(path); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(mdDir, path)
+		if err != nil {
+			rel = path
+		}
+		rep.Charts = append(rep.Charts, filepath.ToSlash(rel))
+		return nil
+	}
+	if len(rep.Pairs) > 0 {
+		if err := save("ratios.svg", ratioChart(rep.Pairs)); err != nil {
+			return err
+		}
+	}
+	var gs []*Growth
+	for _, g := range rep.Growth {
+		if len(g.N) >= 2 && (len(gs) == 0 || g.Unit == gs[0].Unit) {
+			gs = append(gs, g)
+		}
+	}
+	if len(gs) > 0 {
+		if err := save("growth.svg", growthChart(gs)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func read(r io.Reader) (*Report, error) {
@@ -98,7 +186,10 @@ func read(r io.Reader) (*Report, error) {
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(line, "MISSING ") {
-			rep.Missing = append(rep.Missing, strings.TrimPrefix(line, "MISSING "))
+			m := strings.TrimPrefix(line, "MISSING ")
+			if !slices.Contains(rep.Missing, m) {
+				rep.Missing = append(rep.Missing, m)
+			}
 			continue
 		}
 		if !strings.HasPrefix(line, "{") {
@@ -112,7 +203,7 @@ func read(r io.Reader) (*Report, error) {
 		key := s.Group + "\x00" + s.Figure
 		f := index[key]
 		if f == nil {
-			f = &Figure{Group: s.Group, Name: s.Figure, Unit: s.Unit, Better: s.Better}
+			f = &Figure{Group: s.Group, Name: s.Figure, Unit: s.Unit, Better: s.Better, Series: s.Series, N: s.N}
 			index[key] = f
 			rep.Figures = append(rep.Figures, f)
 		}
@@ -162,44 +253,106 @@ func advantage(better string, a, b float64) float64 {
 
 func markdown(rep *Report) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "# Benchmarks\n\nGenerated by `%s` on %s.\n\n", rep.Command, rep.Date)
+	fmt.Fprintf(&w, "# Benchmarks\n\nGenerated by `%s` on %s (`make bench-deps` installs the anchors).\n\n", rep.Command, rep.Date)
 	if rep.Machine != "" {
-		fmt.Fprintf(&w, "Machine: %s\n\n", rep.Machine)
+		fmt.Fprintf(&w, "Machine: %s. The host is shared with other work: compare the ratios measured in one run, not absolute times across runs.\n\n", rep.Machine)
 	}
-	w.WriteString("Each figure: min / median / max over the rounds, run alternately with its anchors in the same run. " +
-		"\"× anchor\" is how many times better Tandem's median is (above 1: Tandem wins).\n")
+	w.WriteString("Each figure: min / median / max over the rounds, measured alternately with its anchors in the same run. " +
+		"\"×\" is how many times better Tandem's median is than the anchor's (above 1: Tandem wins, whichever direction is better). " +
+		"Goals are the targets set in the issues (#2 kernel, #3 server, #4 runtime, #5 plots and display, #6 human in the loop).\n")
+	if len(rep.Missing) > 0 {
+		w.WriteString("\n**Missing:** " + strings.Join(rep.Missing, "; ") + "\n")
+	}
+
+	if len(rep.Pairs) > 0 {
+		w.WriteString("\n## Headline ratios\n\n| key | figure | anchor | Tandem | anchor | × |\n|---|---|---|---:|---:|---:|\n")
+		for _, p := range rep.Pairs {
+			fmt.Fprintf(&w, "| %s | %s: %s | %s | %s | %s | %s %s |\n", p.Key, p.Group, p.Figure, p.Anchor,
+				num(p.Ours), num(p.Theirs), times(p.Times), mark(p.Times >= 1))
+		}
+	}
+	for _, c := range rep.Charts {
+		fmt.Fprintf(&w, "\n![%s](%s)\n", strings.TrimSuffix(filepath.Base(c), filepath.Ext(c)), c)
+	}
+
+	var behind, met []*Figure
+	for _, f := range rep.Figures {
+		if f.Check == nil {
+			continue
+		}
+		if f.Check.Met {
+			met = append(met, f)
+		} else {
+			behind = append(behind, f)
+		}
+	}
+	if len(behind)+len(met) > 0 {
+		fmt.Fprintf(&w, "\n## Goals\n\n%d of %d figures with a goal meet it.\n", len(met), len(met)+len(behind))
+		if len(behind) > 0 {
+			w.WriteString("\nBehind their goals:\n\n")
+			for _, f := range behind {
+				fmt.Fprintf(&w, "- %s: %s — Tandem %s %s, goal %s (%s)\n", f.Group, f.Name, num(f.stat("tandem").Median), f.Unit, f.Check.Goal, f.Check.Issue)
+			}
+		}
+	}
+
+	if len(rep.Growth) > 0 {
+		w.WriteString("\n## Growth with the work\n\nThe slope of log(median) against log(n), least squares over the sizes measured: " +
+			"0 constant, 1 linear, about 1.1 n log n over these ranges, 2 quadratic.\n\n" +
+			"| series | n | median | slope | growth |\n|---|---|---|---:|---|\n")
+		for _, g := range rep.Growth {
+			var ns, ms []string
+			for i := range g.N {
+				ns = append(ns, fmt.Sprintf("%.0f", g.N[i]))
+				ms = append(ms, num(g.Median[i]))
+			}
+			fmt.Fprintf(&w, "| %s | %s | %s %s | %.2f | %s |\n", g.Series, strings.Join(ns, " → "), strings.Join(ms, " → "), g.Unit, g.Slope, g.Rate)
+		}
+	}
+
 	group := ""
 	for _, f := range rep.Figures {
 		if f.Group != group {
 			group = f.Group
-			fmt.Fprintf(&w, "\n## %s\n\n| figure | implementation | min | median | max | unit | × vs Tandem |\n|---|---|---:|---:|---:|---|---:|\n", group)
+			fmt.Fprintf(&w, "\n## %s\n\n| figure | implementation | min | median | max | unit | × | goal |\n|---|---|---:|---:|---:|---|---:|---|\n", group)
 		}
-		var ours *Stat
-		for _, st := range f.Stats {
-			if st.Impl == "tandem" {
-				ours = st
-			}
-		}
-		for _, st := range f.Stats {
+		ours := f.stat("tandem")
+		for i, st := range f.Stats {
 			ratio := ""
-			if ours != nil && st != ours {
-				ratio = fmt.Sprintf("%.2f×", advantage(f.Better, ours.Median, st.Median))
+			if ours != nil && !isOurs(st.Impl) {
+				ratio = times(advantage(f.Better, ours.Median, st.Median))
 			}
 			name := st.Impl
 			if st.Note != "" {
 				name += " (" + st.Note + ")"
 			}
-			fmt.Fprintf(&w, "| %s | %s | %s | %s | %s | %s (%s is better) | %s |\n",
-				f.Name, name, num(st.Min), num(st.Median), num(st.Max), f.Unit, f.Better, ratio)
-		}
-	}
-	if len(rep.Missing) > 0 {
-		w.WriteString("\n## Missing anchors\n\n")
-		for _, m := range rep.Missing {
-			fmt.Fprintf(&w, "- %s\n", m)
+			g := ""
+			if f.Check != nil && st == ours {
+				g = f.Check.Goal + " " + mark(f.Check.Met)
+			}
+			fig := f.Name
+			if i > 0 {
+				fig = "″"
+			}
+			fmt.Fprintf(&w, "| %s | %s | %s | %s | %s | %s (%s is better) | %s | %s |\n",
+				fig, name, num(st.Min), num(st.Median), num(st.Max), f.Unit, f.Better, ratio, g)
 		}
 	}
 	return w.String()
+}
+
+func times(a float64) string {
+	if a == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f×", a)
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "✅"
+	}
+	return "❌"
 }
 
 func num(v float64) string {
