@@ -13,6 +13,17 @@
 //	loss.Backward()                          // w.Grad = 2w = [2 4]
 //
 // Inside NoGrad (or after SetGradEnabled(false)) operations record nothing.
+//
+// # New operations
+//
+// Func makes a Var from a value, its inputs and a backward function that
+// adds each input's gradient into its Grad; Link does the same on an
+// existing Var so that a layer can reuse one output (and its buffers) for
+// every batch:
+//
+//	out := autograd.Func(y, []*autograd.Var{x}, func(o *autograd.Var) {
+//		// add ∂L/∂x, computed from o.Grad, into x.Grad
+//	})
 // The package is safe for one goroutine building a graph at a time per graph;
 // the no-grad switch is process-wide.
 package autograd
