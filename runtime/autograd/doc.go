@@ -24,6 +24,7 @@
 //	out := autograd.Func(y, []*autograd.Var{x}, func(o *autograd.Var) {
 //		// add ∂L/∂x, computed from o.Grad, into x.Grad
 //	})
+//
 // The package is safe for one goroutine building a graph at a time per graph;
 // the no-grad switch is process-wide.
 package autograd
