@@ -318,3 +318,31 @@ func TestHTMLDisplayUpdatesInPlace(t *testing.T) {
 		t.Errorf("%d frames, want 1", n)
 	}
 }
+
+// display.Show and Update from a real cell: update_display_data replaces the
+// output in place, one output, the last value.
+func TestDisplayUpdateFromKernel(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "update.ipynb", cell{Source: `import (
+	"fmt"
+	"time"
+
+	"tandem.dev/tandem/runtime/display"
+)
+
+h := display.Show("step 0")
+for i := 1; i <= 5; i++ {
+	time.Sleep(100 * time.Millisecond)
+	h.Update(fmt.Sprintf("step %d", i))
+}`})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitOutput(0, "step 5", 10*time.Second)
+	if out := p.outputText(0); strings.Contains(out, "step 0") || strings.Count(out, "step") != 1 {
+		t.Errorf("outputs after updates: %q, want only step 5", out)
+	}
+	if n := eval[int](p, `window.tandem.page.nb.cells[0].outputs.length`); n != 1 {
+		t.Errorf("%d outputs, want 1", n)
+	}
+}
