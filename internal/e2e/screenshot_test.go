@@ -43,6 +43,6 @@ func TestScreenshot(t *testing.T) {
 var screenshotCells = []cell{
 	{Type: "markdown", Source: "# Gradient descent, one step at a time\n\nWe minimise $f(x) = (x - 3)^2 + 1$ with the update\n\n$$x_{k+1} = x_k - \\eta\\, f'(x_k), \\qquad f'(x) = 2(x - 3)$$"},
 	{Source: "import \"fmt\"\n\nf := func(x float64) float64 { return (x-3)*(x-3) + 1 }\nx, eta := 0.0, 0.25\nvar path []float64\nfor k := 0; k < 5; k++ {\n\tpath = append(path, x)\n\tfmt.Printf(\"step %d  x = %.4f  f(x) = %.4f\\n\", k, x, f(x))\n\tx = x - eta*2*(x-3)\n}"},
-	{Source: "type Plot []float64 // the iterates, drawn on the parabola\n\nfunc (p Plot) SVG() string {\n\ts := `<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"440\" height=\"170\">`\n\tfor i := 0.0; i <= 6; i += 0.05 {\n\t\ts += fmt.Sprintf(`<circle cx=\"%.0f\" cy=\"%.0f\" r=\"1.6\" fill=\"#2458c6\"/>`, 30+i*65, 160-((i-3)*(i-3)+1)*14)\n\t}\n\tfor _, x := range p {\n\t\ts += fmt.Sprintf(`<circle cx=\"%.0f\" cy=\"%.0f\" r=\"6\" fill=\"#d9480f\"/>`, 30+x*65, 160-((x-3)*(x-3)+1)*14)\n\t}\n\treturn s + \"</svg>\"\n}\n\nPlot(path)"},
+	{Source: "var xs, ys []float64\nfor x := 0.0; x <= 6; x += 0.05 {\n\txs = append(xs, x)\n\tys = append(ys, f(x))\n}\nchart.Line(xs, ys).With(chart.Options{Title: \"f along the descent\", Width: 8, Height: 3.5})"},
 	{Source: "fmt.Println(f(x) - minimum)"},
 }
