@@ -449,3 +449,23 @@ func TestKernel_SlowSubscriber(t *testing.T) {
 		t.Errorf("slow subscriber got %d messages before being dropped, want %d", n, SubscriberBuffer)
 	}
 }
+
+// Restart while a cell runs: the cell gets an error reply saying the state
+// was lost, and the next cell runs in a fresh process.
+func TestKernel_RestartWhileBusy(t *testing.T) {
+	k := startFake(t, Options{})
+	c := newTab(t, k)
+	c.wait(c.execute("count"), 10*time.Second)
+	req := c.execute("sleep")
+	time.Sleep(100 * time.Millisecond)
+	if err := k.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := c.wait(req, 10*time.Second)
+	if r.reply.Ename != "KernelRestarted" || len(r.errors) != 1 {
+		t.Errorf("running cell: %+v", r)
+	}
+	if r := c.wait(c.execute("count"), 10*time.Second); r.data != "1" || k.State() != Idle {
+		t.Errorf("after restart: %+v, state %s", r, k.State())
+	}
+}
