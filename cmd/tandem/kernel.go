@@ -26,6 +26,7 @@ func runKernel(args []string) int {
 	maxMem := fs.String("max-memory", "", "hard memory `limit` of the process, e.g. 2G (default: min(4G, half the RAM))")
 	maxStack := fs.String("max-stack", "", "goroutine stack `limit`, e.g. 256M")
 	dir := fs.String("dir", "", "working `directory` of cell code")
+	restricted := fs.Bool("restricted", false, "restricted policy: no os/exec, net, unsafe, syscall or plugin; files only under the working directory (the notebook's folder)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: tandem kernel (--connection-file FILE | --stdio) [flags]")
 		fs.PrintDefaults()
@@ -56,6 +57,18 @@ func runKernel(args []string) int {
 	}
 	cfg := host.Config{ConnectionFile: *connFile, Limits: lim, Version: kernelVersion()}
 	opts := kernel.Options{Symbols: stdlib.Symbols, Preload: stdlib.Preload, Dir: *dir}
+	if *restricted {
+		root := *dir
+		if root == "" {
+			root = "."
+		}
+		syms, err := stdlib.Restricted(root)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tandem kernel:", err)
+			return 1
+		}
+		opts.Symbols, opts.Refused = syms, stdlib.Refused
+	}
 	if *stdio {
 		// Under kernel/supervisor, a cell stuck in compiled code is the
 		// supervisor's to handle (it restarts the process after its own

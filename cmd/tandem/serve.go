@@ -46,6 +46,7 @@ func runServe(args []string) int {
 	cullIdle := fs.Duration("cull-idle", 0, "shut down kernels idle this `long` with no tab open and no unsaved work (0: never)")
 	origins := fs.String("allow-origin", "", "extra exact `origins` allowed, comma-separated (behind a reverse proxy)")
 	hosts := fs.String("allow-host", "", "extra host `names` this server answers to, comma-separated")
+	restricted := fs.Bool("restricted", false, "run kernels under the restricted policy (shared teaching servers): no os/exec, net, unsafe, syscall or plugin, and files only under each notebook's folder")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: tandem [serve] [DIR] [flags]\n\nServes the notebooks in DIR (default \".\") at http://127.0.0.1:8888 with a fresh token\n"+
 			"(TANDEM_TOKEN, at least 32 characters, fixes it instead; kernels never see it).")
@@ -75,7 +76,7 @@ func runServe(args []string) int {
 		dir = dirs[0]
 	}
 	if err := serve(serveConfig{dir: dir, ip: *ip, port: *port, open: *open, maxKernels: *maxKernels,
-		cullIdle: *cullIdle, origins: splitList(*origins), hosts: splitList(*hosts)}); err != nil {
+		cullIdle: *cullIdle, origins: splitList(*origins), hosts: splitList(*hosts), restricted: *restricted}); err != nil {
 		fmt.Fprintln(os.Stderr, "tandem serve:", err)
 		return 1
 	}
@@ -101,6 +102,7 @@ type serveConfig struct {
 	cullIdle   time.Duration
 	origins    []string
 	hosts      []string
+	restricted bool // kernels run with --restricted
 }
 
 func serve(cfg serveConfig) error {
@@ -129,6 +131,15 @@ func serve(cfg serveConfig) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	env := kernelEnv(os.Environ(), token)
+	var argv []string // nil: `tandem kernel --stdio`, kernel/supervisor's default
+	if cfg.restricted {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find the kernel command: %w", err)
+		}
+		argv = []string{exe, "kernel", "--stdio", "--restricted"}
+		log.Info("kernels run under the restricted policy")
+	}
 	secret, err := cookieSecret()
 	if err != nil {
 		log.Warn("no persistent cookie secret: open tabs will need the new URL after a restart", slog.String("err", err.Error()))
@@ -144,7 +155,7 @@ func serve(cfg serveConfig) error {
 		CullIdle:     cfg.cullIdle,
 		App:          frontend.Dist(),
 		Logger:       log.WithGroup("server"),
-		StartKernel:  startSupervised(env, nil, log),
+		StartKernel:  startSupervised(env, argv, log),
 	})
 	if err != nil {
 		ln.Close()
@@ -266,7 +277,8 @@ func kernelEnv(environ []string, token string) []string {
 }
 
 // startSupervised starts kernels as `tandem kernel --stdio` processes
-// (argv nil) under kernel/supervisor.
+// (argv nil; with --restricted added under --restricted) under
+// kernel/supervisor.
 func startSupervised(env, argv []string, log *slog.Logger) server.Starter {
 	return func(ctx context.Context, cfg server.KernelConfig) (server.Kernel, error) {
 		k, err := supervisor.Start(ctx, supervisor.Options{Argv: argv, Env: env, Dir: cfg.Dir, Log: log})
