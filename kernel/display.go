@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -63,6 +64,24 @@ func shownAlready(v reflect.Value) bool {
 
 const trainPath = "tandem.dev/tandem/runtime/train"
 
+// HeadlessEnv, when set in the kernel's environment, marks a run with no
+// one watching live: `tandem run` (kernel/runner sets it to the
+// notebook's path as TANDEM_NOTEBOOK). train.Fit then reports as text,
+// train.Text's lines on the cell's stdout, rather than a live view whose
+// updates a terminal would not show.
+const HeadlessEnv = "TANDEM_NOTEBOOK"
+
+// installTextProgress sets train.DefaultProgress to train.Text writing to
+// the cell's stdout.
+func (s *Session) installTextProgress(tr map[string]reflect.Value) {
+	dp, text := tr["DefaultProgress"], tr["Text"]
+	if !dp.IsValid() || !dp.CanSet() || !text.IsValid() || text.Type().NumIn() != 1 || text.Type().NumOut() != 1 ||
+		!reflect.TypeOf(s.out.outW).AssignableTo(text.Type().In(0)) || !text.Type().Out(0).AssignableTo(dp.Type()) {
+		return
+	}
+	dp.Set(text.Call([]reflect.Value{reflect.ValueOf(s.out.outW)})[0])
+}
+
 // installTrainProgress sets train.DefaultProgress to make runtime/display's
 // live training view (display.Training), so train.Fit in a cell shows a
 // progress bar and loss curve. Both packages are reached through
@@ -71,6 +90,10 @@ const trainPath = "tandem.dev/tandem/runtime/train"
 func (s *Session) installTrainProgress() {
 	tr := s.opts.Symbols[keyOf(s.opts.Symbols, trainPath)]
 	ds := s.opts.Symbols[keyOf(s.opts.Symbols, displayPath)]
+	if os.Getenv(HeadlessEnv) != "" {
+		s.installTextProgress(tr)
+		return
+	}
 	dp, training, opts := tr["DefaultProgress"], ds["Training"], ds["TrainingOptions"]
 	if !dp.IsValid() || !dp.CanSet() || dp.Kind() != reflect.Func || !training.IsValid() || !opts.IsValid() {
 		return

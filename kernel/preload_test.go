@@ -160,3 +160,18 @@ func TestSession_Restricted(t *testing.T) {
 		t.Errorf("nn.Save outside: %s", text(r))
 	}
 }
+
+// TestSession_TrainProgressHeadless: under `tandem run` (HeadlessEnv set)
+// train.Fit reports as lines of text on the cell's stdout.
+func TestSession_TrainProgressHeadless(t *testing.T) {
+	t.Setenv(HeadlessEnv, "n.ipynb")
+	s := newTestSession(t)
+	rec := &recorder{}
+	r := s.Execute(context.Background(), "tr := data.Iris()\nm := nn.NewLinear(4, 3)\ntrain.Fit(m, tr, train.Config{Epochs: 5})\n1", rec)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if len(rec.displays) != 0 || !strings.Contains(rec.String(), "epoch 5/5  loss ") {
+		t.Errorf("displays %d, stdout %q", len(rec.displays), rec.String())
+	}
+}
