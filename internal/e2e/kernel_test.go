@@ -346,3 +346,38 @@ for i := 1; i <= 5; i++ {
 		t.Errorf("%d outputs, want 1", n)
 	}
 }
+
+// A live progress bar (runtime/display, HTML updated in place) keeps one
+// frame for the whole run.
+func TestLiveProgressBarKeepsItsFrame(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "progress.ipynb", cell{Source: `import (
+	"time"
+
+	"tandem.dev/tandem/runtime/display"
+)
+
+bar := display.Progress(20)
+for i := 0; i < 20; i++ {
+	time.Sleep(60 * time.Millisecond)
+	bar.Step()
+}
+bar.Done()`})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.focusEditor(0)
+	p.enter(chromedp.ModifierCtrl)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame")`, 10*time.Second)
+	p.do(chromedpEval(`document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame").dataset.tag = "first"`))
+	p.waitIdle(30 * time.Second)
+	if n := eval[int](p, `document.querySelectorAll(".cells > .cell:nth-child(1) iframe.output-frame").length`); n != 1 {
+		t.Fatalf("%d frames, want 1", n)
+	}
+	if tag := eval[string](p, `document.querySelector(".cells > .cell:nth-child(1) iframe.output-frame").dataset.tag || ""`); tag != "first" {
+		t.Error("the progress bar's frame was rebuilt by its updates")
+	}
+	html := eval[string](p, `JSON.stringify(window.tandem.page.nb.cells[0].outputs.map(o => o.data && o.data["text/html"]))`)
+	if !strings.Contains(html, "20") {
+		t.Errorf("final bar: %s", html)
+	}
+}
