@@ -215,7 +215,9 @@ func (z *ZMQ) Send(m *Message) error {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if err := s.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+	// SendMulti writes a message with one writev where zmq4 can (PUB);
+	// Send writes each frame part with its own system call.
+	if err := s.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
 		return fmt.Errorf("send %s on %s: %w", m.Header.MsgType, m.Channel, err)
 	}
 	return nil

@@ -47,7 +47,7 @@ func (t bufTransport) Dial(ctx context.Context, d transport.Dialer, addr string)
 	if err != nil {
 		return nil, err
 	}
-	return &bufConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+	return wrap(c), nil
 }
 
 type bufListener struct{ net.Listener }
@@ -57,8 +57,37 @@ func (l bufListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &bufConn{Conn: c, r: bufio.NewReaderSize(c, 64<<10)}, nil
+	return wrap(c), nil
 }
+
+// wrap adds a read buffer to c. The wrappers embed the concrete connection
+// types so that their unexported writeBuffers method is promoted: zmq4
+// sends a message with net.Buffers.WriteTo, which is one writev only for
+// connections that have it, and a write per frame part otherwise.
+func wrap(c net.Conn) net.Conn {
+	r := bufio.NewReaderSize(c, 64<<10)
+	switch c := c.(type) {
+	case *net.TCPConn:
+		return &bufTCPConn{TCPConn: c, r: r}
+	case *net.UnixConn:
+		return &bufUnixConn{UnixConn: c, r: r}
+	}
+	return &bufConn{Conn: c, r: r}
+}
+
+type bufTCPConn struct {
+	*net.TCPConn
+	r *bufio.Reader
+}
+
+func (c *bufTCPConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+type bufUnixConn struct {
+	*net.UnixConn
+	r *bufio.Reader
+}
+
+func (c *bufUnixConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 type bufConn struct {
 	net.Conn
