@@ -6,15 +6,14 @@
 // generated. To expose another package to cells, add its import path to the
 // go:generate line below and run `go generate ./stdlib` (the extractor is
 // pinned in go.mod's tool block); a runtime package named in preload is
-// then usable with no import line as well (runtime/widget is listed there
-// already). `make check` regenerates the tables and fails when the
-// committed ones are stale.
+// then usable with no import line as well. `make check` regenerates the
+// tables and fails when the committed ones are stale.
 //
 // Keep kernel/docs.go's go:generate line in step, so Inspect documents the
 // same packages.
 package stdlib
 
-//go:generate go tool yaegi extract tandem.dev/tandem/runtime/host tandem.dev/tandem/runtime/tensor tandem.dev/tandem/runtime/autograd tandem.dev/tandem/runtime/nn tandem.dev/tandem/runtime/optim tandem.dev/tandem/runtime/data tandem.dev/tandem/runtime/train tandem.dev/tandem/runtime/metrics tandem.dev/tandem/runtime/feedback tandem.dev/tandem/runtime/chart tandem.dev/tandem/runtime/display tandem.dev/tandem/runtime/ledger gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/gonum/floats gonum.org/v1/gonum/stat/distuv gonum.org/v1/gonum/optimize gonum.org/v1/gonum/diff/fd gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg gonum.org/v1/plot/palette
+//go:generate go tool yaegi extract tandem.dev/tandem/runtime/host tandem.dev/tandem/runtime/tensor tandem.dev/tandem/runtime/autograd tandem.dev/tandem/runtime/nn tandem.dev/tandem/runtime/optim tandem.dev/tandem/runtime/data tandem.dev/tandem/runtime/train tandem.dev/tandem/runtime/metrics tandem.dev/tandem/runtime/feedback tandem.dev/tandem/runtime/chart tandem.dev/tandem/runtime/display tandem.dev/tandem/runtime/widget tandem.dev/tandem/runtime/ledger gonum.org/v1/gonum/mat gonum.org/v1/gonum/stat gonum.org/v1/gonum/floats gonum.org/v1/gonum/stat/distuv gonum.org/v1/gonum/optimize gonum.org/v1/gonum/diff/fd gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw gonum.org/v1/plot/vg/vgimg gonum.org/v1/plot/vg/vgsvg gonum.org/v1/plot/palette
 
 import (
 	"reflect"
