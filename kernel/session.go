@@ -823,6 +823,16 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 	s.setMark(0)
 	s.rendered = map[string]any{}
 	prog, err := s.compile(src)
+	if err != nil && !strings.Contains(seg.Src[strings.LastIndexByte(seg.Src, '\n')+1:], "//") {
+		// yaegi fails to compile some top-level `v := expr` that are fine
+		// (an index into a global slice that came from a compiled call:
+		// "constant definition loop", or a crash of its compiler);
+		// `v := any(expr)` compiles, and the value renders the same
+		src2 := head + mark + "__tv := any(" + pos + seg.Src + ")\n" + cell.MarkVar + " = 0; " + s.renderSwitch()
+		if p2, err2 := s.compile(src2); err2 == nil {
+			prog, err = p2, nil
+		}
+	}
 	if err != nil {
 		if seg.Call != "" {
 			// a call: the statement form runs it if it merely has no single
