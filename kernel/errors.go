@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"go/scanner"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -192,6 +193,9 @@ func (s *Session) callSite(fn, callee string) (cell.Pos, bool) {
 // panicMsg is the message of a panic value (without "panic: ": the Kind
 // says it).
 func panicMsg(v any) string {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface() // panic(err) of an error-typed variable
+	}
 	var m string
 	switch x := v.(type) {
 	case error:
