@@ -424,6 +424,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 		return res
 	}
 	nameAllParams(c)
+	s.fixAllLiterals(c)
 	calls := map[string][]cell.Pos{}
 	for _, seg := range c.Segments {
 		for k, v := range seg.Calls {

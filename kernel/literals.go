@@ -1,0 +1,160 @@
+package kernel
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"sort"
+	"strings"
+
+	"tandem.dev/tandem/kernel/cell"
+)
+
+// fixLiterals rewrites the composite literals of compiled struct types
+// (train.Config{…}) that set an interface-typed field, so that the field is
+// assigned after the literal is built:
+//
+//	train.Config{Epochs: 3, Progress: p}
+//	→ func() train.Config { __tc := train.Config{Epochs: 3}; __tc.Progress = p; return __tc }()
+//
+// yaegi cannot put a value of a cell-defined type in an interface field of
+// a compiled struct literal ("reflect.Set: value of type *struct {…} is not
+// assignable to type train.Progress"), but the assignment works. Line
+// numbers after the literal are kept. src is returned unchanged when it
+// does not parse or has nothing to rewrite.
+func (s *Session) fixLiterals(src string, kind cell.Kind) string {
+	if !strings.Contains(src, "{") {
+		return src
+	}
+	var head, tail string
+	switch kind {
+	case cell.Decl:
+		head = "package p\n"
+	case cell.Stmt:
+		head, tail = "package p\nfunc _() {\n", "\n}"
+	case cell.Expr:
+		head, tail = "package p\nvar _ = []any{\n", ",\n}"
+	default:
+		return src
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return src
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
+	pkgs := s.pkgNames()
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		var lit *ast.CompositeLit
+		addr := false
+		switch x := n.(type) {
+		case *ast.UnaryExpr:
+			if l, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND {
+				lit, addr = l, true
+			}
+		case *ast.CompositeLit:
+			lit = x
+		}
+		if lit == nil {
+			return true
+		}
+		sel, ok := lit.Type.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pk, ok := sel.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		path, ok := pkgs[pk.Name]
+		if _, shadowed := s.vars[pk.Name]; !ok || shadowed {
+			return true
+		}
+		tv := s.opts.Symbols[keyOf(s.opts.Symbols, path)][sel.Sel.Name]
+		if !tv.IsValid() || tv.Kind() != reflect.Ptr || !tv.IsNil() || tv.Type().Elem().Kind() != reflect.Struct {
+			return true
+		}
+		st := tv.Type().Elem()
+		var moved []*ast.KeyValueExpr
+		for _, e := range lit.Elts {
+			kv, ok := e.(*ast.KeyValueExpr)
+			if !ok {
+				return true
+			}
+			k, ok := kv.Key.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if sf, ok := st.FieldByName(k.Name); ok && sf.Type.Kind() == reflect.Interface && sf.Type.NumMethod() > 0 {
+				if id, ok := kv.Value.(*ast.Ident); ok && id.Name == "nil" {
+					continue
+				}
+				moved = append(moved, kv)
+			}
+		}
+		if len(moved) == 0 {
+			return true
+		}
+		var start int
+		if addr {
+			start = off(n.Pos())
+		} else {
+			start = off(lit.Pos())
+		}
+		end := off(lit.End())
+		if start < 0 || end > len(src) {
+			return true
+		}
+		// the literal without the moved elements; their newlines stay so
+		// that later lines keep their numbers
+		body := src[off(lit.Lbrace)+1 : off(lit.Rbrace)]
+		base := off(lit.Lbrace) + 1
+		for i := len(moved) - 1; i >= 0; i-- {
+			a, b := off(moved[i].Pos())-base, off(moved[i].End())-base
+			if rest := body[b:]; strings.HasPrefix(strings.TrimLeft(rest, " \t"), ",") {
+				b += strings.Index(rest, ",") + 1
+			}
+			body = body[:a] + body[b:]
+		}
+		typ := src[off(lit.Type.Pos()):off(lit.Type.End())]
+		var t strings.Builder
+		rt := typ
+		amp := ""
+		if addr {
+			rt, amp = "*"+typ, "&"
+		}
+		t.WriteString("func() " + rt + " { __tc := " + amp + typ + "{" + body + "}; ")
+		for _, kv := range moved {
+			t.WriteString("__tc." + kv.Key.(*ast.Ident).Name + " = " + src[off(kv.Value.Pos()):off(kv.Value.End())] + "; ")
+		}
+		t.WriteString("return __tc }()")
+		edits = append(edits, edit{start, end, t.String()})
+		return false // an inner literal is left as it is
+	})
+	if len(edits) == 0 {
+		return src
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	for _, e := range edits {
+		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src
+}
+
+// fixAllLiterals applies fixLiterals to the segments of c and to the items
+// of their declarations (which replays evaluate).
+func (s *Session) fixAllLiterals(c *cell.Cell) {
+	for i := range c.Segments {
+		seg := &c.Segments[i]
+		seg.Src = s.fixLiterals(seg.Src, seg.Kind)
+		for j := range seg.Items {
+			seg.Items[j].Src = s.fixLiterals(seg.Items[j].Src, seg.Kind)
+		}
+	}
+}
