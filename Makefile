@@ -11,13 +11,13 @@ build:
 run: build
 	./$(BIN) serve notebooks
 
-test: test-go
+test: test-go test-frontend
 
 test-go:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
-# Front-end unit tests (needs node + npm; part of `make check`).
+# Front-end unit tests (node + npm; npm ci needs the npm registry).
 test-frontend:
 	npm --prefix frontend ci --no-audit --no-fund
 	npm --prefix frontend test
