@@ -31,6 +31,7 @@ export default {
     const saveBox = (b) => { try { ls.setItem(okey(), JSON.stringify(b)); } catch (e) { /* memory only */ } };
     let q = { page: 0, sort: "", desc: false, filter_col: "", op: "contains", value: "", col_start: 0 };
     let pg = model.get("first") || null, req = 0, sel = [0, 0], status = "", statusClass = "";
+    const mine = new Set(); // edits made in this tab, not acknowledged yet (the outbox is shared by tabs)
     const root = h("div", { class: "tdm-grid", tabindex: "0" });
     el.append(h("style", {}, CSS), root);
     const fetch = () => { req++; model.send(Object.assign({ type: "page", req }, q)); };
@@ -45,6 +46,7 @@ export default {
       if (value === old) return;
       const msg = { type: "edit", id: uid(), key: row.key, field, old, new: value, version: model.get("version") || "", time: Date.now() };
       const b = box(); b[msg.id] = { msg, sent: Date.now() }; saveBox(b);
+      mine.add(msg.id);
       if (col < 0) row.label = value; else row.cells[col] = value;
       row.pending = true; status = "saving…"; statusClass = "";
       model.send(msg); draw();
@@ -111,16 +113,16 @@ export default {
     model.on("msg:custom", (m) => {
       if (m.type === "page") { if (m.req === req) { pg = m; q.page = m.page; q.col_start = m.col_start; draw(); } return; }
       if (m.type === "ack") {
-        const b = box(); const mine = !!b[m.id]; delete b[m.id]; saveBox(b);
-        const left = Object.keys(b).length;
-        if (mine) { status = left ? `saving ${left}…` : "saved ✓"; statusClass = left ? "" : "ok"; }
+        const b = box(); delete b[m.id]; saveBox(b);
+        if (mine.delete(m.id)) { status = mine.size ? `saving ${mine.size}…` : "saved ✓"; statusClass = mine.size ? "" : "ok"; }
         fetch(); // every tab shows the corrected page
         return;
       }
       if (m.type === "error") {
         const b = box();
         if (m.id && b[m.id] && m.final) { delete b[m.id]; saveBox(b); }
-        status = m.message + (m.final ? "" : " (will retry)"); statusClass = "err";
+        if (!m.id || mine.has(m.id)) { status = m.message + (m.final ? "" : " (will retry)"); statusClass = "err"; }
+        if (m.final) mine.delete(m.id);
         if (m.id) fetch(); else draw();
       }
     });

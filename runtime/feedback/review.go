@@ -233,7 +233,8 @@ func (r *Reviewer) handle(msg widget.Msg) {
 			return
 		}
 		r.link.settle()
-		r.m.Reply(msg.From, map[string]any{"type": "row", "row": r.row(i)}, nil)
+		// every tab receives the reply; req tells the one that asked
+		r.m.Reply(msg.From, map[string]any{"type": "row", "req": c["req"], "row": r.row(i)}, nil)
 	case "decide":
 		r.decide(msg)
 	default:

@@ -46,6 +46,10 @@ export default {
     let mem = loadBox();
     const outbox = () => { const b = loadBox(); return Object.keys(b).length ? b : mem; };
     let row = model.get("current") || null;
+    // Decisions made in this tab and not acknowledged yet. The outbox is
+    // shared by the tabs of this browser (localStorage): it is for
+    // durability; mine decides what this tab shows and where it moves.
+    const mine = new Map();
     let status = "", statusClass = "";
     const root = h("div", { class: "tdm-review", tabindex: "0" });
     const style = h("style", {}, CSS);
@@ -67,11 +71,21 @@ export default {
       const b = outbox();
       b[msg.id] = { msg, sent: Date.now() };
       saveBox(b);
+      mine.set(msg.id, msg);
       status = "saving…"; statusClass = "warn";
       send(msg);
       draw();
     };
-    const go = (i) => { const n = model.get("n"); if (i >= 0 && i < n) send({ type: "get", index: i }); };
+    // Replies reach every tab on the notebook: a tab takes only the rows it
+    // asked for (its own request ids).
+    const asked = new Set();
+    const go = (i) => {
+      const n = model.get("n");
+      if (i < 0 || i >= n) return;
+      const req = uid();
+      asked.add(req);
+      send({ type: "get", index: i, req });
+    };
     const classes = () => model.get("classes") || [];
 
     function onKey(ev) {
@@ -129,16 +143,19 @@ export default {
     }
 
     model.on("msg:custom", (m) => {
-      if (m.type === "row") { row = m.row; draw(); return; }
+      if (m.type === "row") {
+        if (!asked.delete(m.req)) return;
+        row = m.row; draw(); return;
+      }
       if (m.type === "ack") {
         const b = outbox();
-        const mine = b[m.id];
-        if (mine) { delete b[m.id]; saveBox(b); }
-        if (mine) {
-          const left = Object.keys(outbox()).length;
-          status = left ? `saving ${left}…` : "saved ✓"; statusClass = left ? "warn" : "ok";
+        if (b[m.id]) { delete b[m.id]; saveBox(b); }
+        const d = mine.get(m.id);
+        if (d) {
+          mine.delete(m.id);
+          status = mine.size ? `saving ${mine.size}…` : "saved ✓"; statusClass = mine.size ? "warn" : "ok";
           // move on after a decision on the row shown
-          if (mine.msg.kind !== "note" && mine.msg.kind !== "undo" && row && mine.msg.key === row.key) go(row.index + 1);
+          if (d.kind !== "note" && d.kind !== "undo" && row && d.key === row.key) go(row.index + 1);
         }
         draw();
         return;
@@ -147,7 +164,8 @@ export default {
       if (m.type === "error") {
         const b = outbox();
         if (m.id && b[m.id] && m.final) { delete b[m.id]; saveBox(b); }
-        if (!m.id || b[m.id] || m.final) { status = m.message + (m.final ? "" : " (will retry)"); statusClass = "err"; }
+        if (m.final) mine.delete(m.id);
+        if (mine.has(m.id) || m.final && m.id in b || !m.id) { status = m.message + (m.final ? "" : " (will retry)"); statusClass = "err"; }
         draw();
       }
     });
