@@ -147,14 +147,100 @@ func (s *Session) fixLiterals(src string, kind cell.Kind) string {
 	return src
 }
 
-// fixAllLiterals applies fixLiterals to the segments of c and to the items
-// of their declarations (which replays evaluate).
+// fixAllLiterals applies fixLiterals and fixFuncVars to the segments of c
+// and to their items (which replays evaluate).
 func (s *Session) fixAllLiterals(c *cell.Cell) {
 	for i := range c.Segments {
 		seg := &c.Segments[i]
-		seg.Src = s.fixLiterals(seg.Src, seg.Kind)
+		seg.Src = s.fixFuncVars(s.fixLiterals(seg.Src, seg.Kind), seg.Kind)
 		for j := range seg.Items {
-			seg.Items[j].Src = s.fixLiterals(seg.Items[j].Src, seg.Kind)
+			seg.Items[j].Src = s.fixFuncVars(s.fixLiterals(seg.Items[j].Src, seg.Kind), seg.Kind)
 		}
 	}
+}
+
+// setFunc stores f in the compiled package variable name of the package
+// with import path path (see fixFuncVars).
+func (s *Session) setFunc(path, name string, f any) {
+	v := s.opts.Symbols[keyOf(s.opts.Symbols, path)][name]
+	if !v.IsValid() || !v.CanSet() || v.Kind() != reflect.Func {
+		panic("cannot assign to " + path + "." + name)
+	}
+	if f == nil {
+		v.Set(reflect.Zero(v.Type()))
+		return
+	}
+	fv := reflect.ValueOf(f)
+	if !fv.Type().AssignableTo(v.Type()) {
+		if !fv.Type().ConvertibleTo(v.Type()) {
+			panic("cannot use " + fv.Type().String() + " as " + v.Type().String() + " in assignment to " + name)
+		}
+		fv = fv.Convert(v.Type())
+	}
+	v.Set(fv)
+}
+
+// fixFuncVars rewrites an assignment to a compiled package's func variable
+// (train.DefaultProgress = f), which yaegi silently loses, into a call of
+// the kernel's setter, which stores the function where compiled code sees
+// it. Only statements of the form pkg.Var = expr are rewritten.
+func (s *Session) fixFuncVars(src string, kind cell.Kind) string {
+	if !strings.Contains(src, "=") {
+		return src
+	}
+	var head, tail string
+	switch kind {
+	case cell.Decl:
+		head = "package p\n"
+	case cell.Stmt:
+		head, tail = "package p\nfunc _() {\n", "\n}"
+	default:
+		return src
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return src
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
+	pkgs := s.pkgNames()
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		sel, ok := as.Lhs[0].(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pk, ok := sel.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		path, ok := pkgs[pk.Name]
+		if _, shadowed := s.vars[pk.Name]; !ok || shadowed {
+			return true
+		}
+		v := s.opts.Symbols[keyOf(s.opts.Symbols, path)][sel.Sel.Name]
+		if !v.IsValid() || !v.CanSet() || v.Kind() != reflect.Func {
+			return true
+		}
+		start, end := off(as.Pos()), off(as.End())
+		if start < 0 || end > len(src) {
+			return true
+		}
+		rhs := src[off(as.Rhs[0].Pos()):off(as.Rhs[0].End())]
+		edits = append(edits, edit{start, end, cell.HelperAlias + ".SetFunc(" + quote(path) + ", " + quote(sel.Sel.Name) + ", " + rhs + ")"})
+		return true
+	})
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
+	for _, e := range edits {
+		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src
 }

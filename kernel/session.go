@@ -250,6 +250,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"SetBytes": reflect.ValueOf(func(k string, v []byte) {
 				s.rendered[k] = base64.StdEncoding.EncodeToString(v)
 			}),
+			"SetFunc": reflect.ValueOf(s.setFunc),
 		},
 	}
 	if s.opts.Symbols["time/time"] != nil {
