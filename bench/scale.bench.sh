@@ -5,7 +5,7 @@
 #   over 10³→10⁵ rows, a notebook of 10→10⁴ cells opened and saved through
 #   the server; the report fits each growth rate;
 # - memory of an idle kernel (Tandem, ipykernel, GoNB), and K kernels side by
-#   side (50; 10 in quick mode): total memory, round trip, all at once
+#   side (50; 8 in quick mode): total memory, round trip, all at once
 #   (Tandem and ipykernel alternately; bench/jupyter_kernels.py scale).
 # Prints benchreport JSON samples on stdout; progress on stderr.
 set -uo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 K=${KERNELS:-50}
 quick=()
-if [ -n "${QUICK:-}" ]; then K=10; quick=(-quick); fi
+if [ -n "${QUICK:-}" ]; then K=${KERNELS:-8}; quick=(-quick); fi
 PY=/usr/bin/python3
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 tmp=$(mktemp -d)
@@ -26,9 +26,11 @@ export JUPYTER_PATH="$tmp/prefix/share/jupyter" JUPYTER_RUNTIME_DIR="$tmp/runtim
 have_jc=1
 "$PY" -c 'import jupyter_client, psutil' 2>/dev/null || { have_jc=0; echo "MISSING scale kernels: python3-jupyter-client or python3-psutil not installed (make bench-deps)"; }
 kernels="tandem"
+gonb=0
 if [ "$have_jc" = 1 ]; then
 	if "$PY" -c 'import ipykernel' 2>/dev/null; then kernels="$kernels python3"; else echo "MISSING ipykernel: python3-ipykernel is not installed"; fi
-	if "$PY" -m jupyter_client.kernelspecapp list 2>/dev/null | grep -qw gonb; then gonb=1; else gonb=0; echo "MISSING gonb: no gonb kernelspec (make bench-deps)"; fi
+	specs=$("$PY" -m jupyter_client.kernelspecapp list 2>/dev/null)  # not piped to grep -q: pipefail and SIGPIPE
+	if grep -qw gonb <<<"$specs"; then gonb=1; else gonb=0; echo "MISSING gonb: no gonb kernelspec (make bench-deps)"; fi
 fi
 
 kernel_scale() { # KERNELSPEC IMPL ARGS...

@@ -74,7 +74,7 @@ func ratioChart(ps []*Pair) *chart.Chart {
 	return chart.Bar(labels, values).With(chart.Options{
 		Title:  "Tandem against its anchors (same run, same machine)",
 		XLabel: "figure (key in BENCHMARKS.md)",
-		YLabel: "log10(times better): 0 even, 1 = 10x, -1 = 10x behind",
+		YLabel: "log10(times better): 1 = 10x",
 		Width:  math.Max(6.4, 0.32*float64(len(ps))), Height: 4.8,
 	})
 }

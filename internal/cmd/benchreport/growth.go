@@ -14,6 +14,9 @@ type Growth struct {
 	Median []float64 `json:"median"`
 	Slope  float64   `json:"slope"`
 	Rate   string    `json:"rate"`
+	// LastSlope is the slope between the two largest sizes: where a cost
+	// that looks linear overall turns superlinear at the top.
+	LastSlope float64 `json:"last_slope"`
 }
 
 // growths gathers the figures that carry a series and fits each series.
@@ -50,6 +53,9 @@ func growths(rep *Report) []*Growth {
 		g.N, g.Median = n, m
 		g.Slope = slope(n, m)
 		g.Rate = rate(g.Slope, len(n))
+		if k := len(n); k >= 2 {
+			g.LastSlope = slope(n[k-2:], m[k-2:])
+		}
 	}
 	return out
 }

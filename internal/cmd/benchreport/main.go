@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,14 @@ type Report struct {
 	Growth  []*Growth `json:"growth,omitempty"`
 	Charts  []string  `json:"charts,omitempty"`
 	Missing []string  `json:"missing,omitempty"`
+	Parts   []Part    `json:"parts,omitempty"`
+}
+
+// Part is one bench/*.bench.sh script and how long it ran (bench/run.sh
+// writes "PART name seconds" lines).
+type Part struct {
+	Name    string `json:"name"`
+	Seconds int    `json:"seconds"`
 }
 
 // find returns the first figure of group whose name contains part.
@@ -192,6 +201,12 @@ func read(r io.Reader) (*Report, error) {
 			}
 			continue
 		}
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "PART" {
+			if sec, err := strconv.Atoi(f[2]); err == nil {
+				rep.Parts = append(rep.Parts, Part{f[1], sec})
+				continue
+			}
+		}
 		if !strings.HasPrefix(line, "{") {
 			fmt.Fprintln(os.Stderr, line)
 			continue
@@ -242,7 +257,7 @@ func read(r io.Reader) (*Report, error) {
 
 // advantage is how many times better a is than b (>1: a wins).
 func advantage(better string, a, b float64) float64 {
-	if a == 0 || b == 0 {
+	if a <= 0 || b <= 0 { // no meaningful ratio (e.g. a negative recovery)
 		return 0
 	}
 	if better == "higher" {
@@ -260,6 +275,15 @@ func markdown(rep *Report) string {
 	w.WriteString("Each figure: min / median / max over the rounds, measured alternately with its anchors in the same run. " +
 		"\"×\" is how many times better Tandem's median is than the anchor's (above 1: Tandem wins, whichever direction is better). " +
 		"Goals are the targets set in the issues (#2 kernel, #3 server, #4 runtime, #5 plots and display, #6 human in the loop).\n")
+	if len(rep.Parts) > 0 {
+		var ps []string
+		total := 0
+		for _, p := range rep.Parts {
+			ps = append(ps, fmt.Sprintf("%s %d s", p.Name, p.Seconds))
+			total += p.Seconds
+		}
+		fmt.Fprintf(&w, "\nParts (bench/*.bench.sh) and their run time: %s; %d s in all.\n", strings.Join(ps, ", "), total)
+	}
 	if len(rep.Missing) > 0 {
 		w.WriteString("\n**Missing:** " + strings.Join(rep.Missing, "; ") + "\n")
 	}
@@ -299,14 +323,14 @@ func markdown(rep *Report) string {
 	if len(rep.Growth) > 0 {
 		w.WriteString("\n## Growth with the work\n\nThe slope of log(median) against log(n), least squares over the sizes measured: " +
 			"0 constant, 1 linear, about 1.1 n log n over these ranges, 2 quadratic.\n\n" +
-			"| series | n | median | slope | growth |\n|---|---|---|---:|---|\n")
+			"| series | n | median | slope | growth | slope of the last step |\n|---|---|---|---:|---|---:|\n")
 		for _, g := range rep.Growth {
 			var ns, ms []string
 			for i := range g.N {
 				ns = append(ns, fmt.Sprintf("%.0f", g.N[i]))
 				ms = append(ms, num(g.Median[i]))
 			}
-			fmt.Fprintf(&w, "| %s | %s | %s %s | %.2f | %s |\n", g.Series, strings.Join(ns, " → "), strings.Join(ms, " → "), g.Unit, g.Slope, g.Rate)
+			fmt.Fprintf(&w, "| %s | %s | %s %s | %.2f | %s | %.2f |\n", g.Series, strings.Join(ns, " → "), strings.Join(ms, " → "), g.Unit, g.Slope, g.Rate, g.LastSlope)
 		}
 	}
 

@@ -23,7 +23,9 @@ const samples = `{"group":"kernel","figure":"start to ready (median)","impl":"ta
 {"group":"scale","figure":"a 1000","impl":"tandem","value":100,"unit":"ms","better":"lower","series":"s","n":1000}
 not a sample
 MISSING gophernotes: unavailable
+PART kernel 42
 MISSING gophernotes: unavailable
+PART kernel 42
 `
 
 func TestReport(t *testing.T) {
@@ -71,7 +73,7 @@ func TestReport(t *testing.T) {
 	}
 	md := markdown(rep)
 	for _, want := range []string{"Behind their goals", "MLP 784-256-10 training", "≥ 1× pytorch", "0.75×", "| s | 10 → 100 → 1000 |",
-		"![ratios](results/ratios.svg)", "**Missing:** gophernotes: unavailable"} {
+		"![ratios](results/ratios.svg)", "**Missing:** gophernotes: unavailable", "kernel 42 s"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
