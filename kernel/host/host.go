@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"tandem.dev/tandem/kernel"
 	"tandem.dev/tandem/kernel/jupyter"
 )
 
@@ -212,8 +213,16 @@ func Run(ctx context.Context, cfg Config, newBackend func() (jupyter.Backend, er
 	if err != nil {
 		return err
 	}
+	session := jupyter.NewID()
+	if sb, ok := b.(*SessionBackend); ok {
+		// Widget comms bypass the shell queue (see commTransport).
+		ct := &commTransport{Transport: tr, session: session, log: log.WithGroup("comm")}
+		ct.comms = kernel.NewComms(sb.S, ct)
+		defer ct.comms.Close()
+		tr = ct
+	}
 	cb := &capturing{Backend: b, p: p}
-	d := &jupyter.Dispatcher{Backend: cb, Transport: tr, Banner: cfg.Banner, ImplementationVersion: cfg.Version, Log: log}
+	d := &jupyter.Dispatcher{Backend: cb, Transport: tr, Session: session, Banner: cfg.Banner, ImplementationVersion: cfg.Version, Log: log}
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT)

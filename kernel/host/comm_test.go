@@ -1,0 +1,82 @@
+package host
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"tandem.dev/tandem/kernel"
+	"tandem.dev/tandem/kernel/jupyter"
+	"tandem.dev/tandem/runtime/data"
+	"tandem.dev/tandem/runtime/feedback"
+	"tandem.dev/tandem/runtime/ledger"
+	"tandem.dev/tandem/runtime/widget"
+	"tandem.dev/tandem/stdlib"
+)
+
+// TestCommTransport_DecisionWhileCellRuns: a review decision sent while a
+// cell runs is committed and acknowledged before the cell ends.
+func TestCommTransport_DecisionWhileCellRuns(t *testing.T) {
+	widget.Reset()
+	defer widget.Reset()
+	s, err := kernel.New(kernel.Options{Symbols: stdlib.Symbols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	client, server := jupyter.Pipe()
+	defer client.Close()
+	session := jupyter.NewID()
+	ct := &commTransport{Transport: server, session: session, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ct.comms = kernel.NewComms(s, ct)
+	defer ct.comms.Close()
+	d := &jupyter.Dispatcher{Backend: NewSessionBackend(s), Transport: ct, Session: session}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Serve(ctx)
+
+	ds := data.Digits()
+	q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes(), Items: []feedback.Item{{Key: ds.Key(0), Given: ds.LabelStrings()[0]}}}
+	r := feedback.ReviewWith(ds, q, feedback.ReviewOptions{Store: ledger.NewMemoryStore(), Author: "ann"})
+
+	exec, _ := jupyter.NewMessage(jupyter.Shell, "execute_request", nil, "client", jupyter.ExecuteRequest{Code: "import \"time\"\nfor i := 0; i < 50; i++ { time.Sleep(10 * time.Millisecond) }"})
+	client.Send(exec)
+	time.Sleep(100 * time.Millisecond)
+	dec, _ := jupyter.NewMessage(jupyter.Shell, "comm_msg", nil, "client", jupyter.CommMsg{CommID: r.Model().ID(), Data: map[string]any{
+		"method": "custom", "content": map[string]any{"type": "decide", "id": "d1", "key": ds.Key(0), "kind": "exclude",
+			"version": r.Model().Get("version"), "time": float64(time.Now().UnixMilli())}}})
+	client.Send(dec)
+	var ackAt, replyAt time.Time
+	deadline := time.After(10 * time.Second)
+	for ackAt.IsZero() || replyAt.IsZero() {
+		got := make(chan *jupyter.Message, 1)
+		go func() { m, _ := client.Recv(); got <- m }()
+		select {
+		case <-deadline:
+			t.Fatalf("timed out: ack %v, reply %v", ackAt, replyAt)
+		case m := <-got:
+			if m == nil {
+				t.Fatal("transport closed")
+			}
+			switch m.Header.MsgType {
+			case "execute_reply":
+				replyAt = time.Now()
+			case "comm_msg":
+				var c jupyter.CommMsg
+				json.Unmarshal(m.Content, &c)
+				if ct, _ := c.Data["content"].(map[string]any); ct["type"] == "ack" {
+					ackAt = time.Now()
+					if m.ParentID() != dec.Header.MsgID {
+						t.Errorf("ack parent: got %s want the decision's message", m.ParentID())
+					}
+				}
+			}
+		}
+	}
+	if !ackAt.Before(replyAt) {
+		t.Errorf("the decision was acknowledged after the cell ended (ack %v, reply %v)", ackAt, replyAt)
+	}
+}
