@@ -28,6 +28,18 @@
 // The process exits with ExitMemory when the memory watchdog stops it and
 // ExitStuck as above; its stderr then says why in a line starting with
 // "tandem kernel:", which kernel/supervisor quotes to the user.
+//
+// # Widget comms
+//
+// Run connects the session to runtime/widget (kernel.Comms) and takes the
+// comm_open, comm_msg and comm_close requests of the shell channel out of
+// the Dispatcher's queue, where they would wait for the running cell:
+// they are delivered as they arrive, so the review widget's decisions are
+// committed to the ledger and acknowledged while a training cell runs.
+// Callbacks written in cells still run one at a time with cells (on the
+// session's executor, after the running cell). Outgoing comm messages are
+// published on iopub with the request that caused them as parent (the
+// front end matches echo_update to its update by it).
 package host
 
 // BUG(host): writes straight to file descriptor 2 (not through os.Stderr:
