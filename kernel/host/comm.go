@@ -128,3 +128,27 @@ func (o *msgOut) Display(b kernel.Bundle, id string, update bool) {
 	}
 	o.t.publish(o.parent, t, c, nil)
 }
+
+// SessionBackend answers comm_info_request (the Dispatcher asks its
+// backend) with the open widget comms, so that a front end that reconnects
+// finds the live widgets; comm messages that reach the Dispatcher (when Run's
+// transport does not take them first, as in-process) go to the widgets too.
+var _ jupyter.CommBackend = (*SessionBackend)(nil)
+
+// CommOpen implements jupyter.CommBackend.
+func (b *SessionBackend) CommOpen(id, target string, data map[string]any, buffers [][]byte, out jupyter.Output) bool {
+	return widget.Deliver(widget.Message{Type: "comm_open", ID: id, Target: target, Data: data, Buffers: buffers, From: sink{out}})
+}
+
+// CommMsg implements jupyter.CommBackend.
+func (b *SessionBackend) CommMsg(id string, data map[string]any, buffers [][]byte, out jupyter.Output) {
+	widget.Deliver(widget.Message{Type: "comm_msg", ID: id, Data: data, Buffers: buffers, From: sink{out}})
+}
+
+// CommClose implements jupyter.CommBackend.
+func (b *SessionBackend) CommClose(id string, data map[string]any, buffers [][]byte, out jupyter.Output) {
+	widget.Deliver(widget.Message{Type: "comm_close", ID: id, Data: data, Buffers: buffers, From: sink{out}})
+}
+
+// CommInfo implements jupyter.CommBackend.
+func (b *SessionBackend) CommInfo(target string) map[string]string { return widget.Info(target) }

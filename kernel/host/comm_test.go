@@ -80,3 +80,41 @@ func TestCommTransport_DecisionWhileCellRuns(t *testing.T) {
 		t.Errorf("the decision was acknowledged after the cell ended (ack %v, reply %v)", ackAt, replyAt)
 	}
 }
+
+// TestCommTransport_CommInfo: comm_info_request lists the open widget comms.
+func TestCommTransport_CommInfo(t *testing.T) {
+	widget.Reset()
+	defer widget.Reset()
+	s, err := kernel.New(kernel.Options{Symbols: stdlib.Symbols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	client, server := jupyter.Pipe()
+	defer client.Close()
+	ct := &commTransport{Transport: server, session: "k", log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ct.comms = kernel.NewComms(s, ct)
+	defer ct.comms.Close()
+	d := &jupyter.Dispatcher{Backend: &capturing{Backend: NewSessionBackend(s)}, Transport: ct, Session: "k"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Serve(ctx)
+	b := widget.NewButton("go")
+	req, _ := jupyter.NewMessage(jupyter.Shell, "comm_info_request", nil, "client", jupyter.CommInfoRequest{TargetName: widget.Target})
+	client.Send(req)
+	for {
+		m, err := client.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Header.MsgType != "comm_info_reply" {
+			continue
+		}
+		var r jupyter.CommInfoReply
+		json.Unmarshal(m.Content, &r)
+		if r.Comms[b.Model().ID()].TargetName != widget.Target || len(r.Comms) != 3 {
+			t.Errorf("got %+v want the button, its layout and style", r.Comms)
+		}
+		return
+	}
+}
