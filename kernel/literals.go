@@ -147,14 +147,14 @@ func (s *Session) fixLiterals(src string, kind cell.Kind) string {
 	return src
 }
 
-// fixAllLiterals applies fixLiterals and fixFuncVars to the segments of c
-// and to their items (which replays evaluate).
+// fixAllLiterals applies fixLiterals, fixFuncVars and fixShapedMethods to
+// the segments of c and to their items (which replays evaluate).
 func (s *Session) fixAllLiterals(c *cell.Cell) {
 	for i := range c.Segments {
 		seg := &c.Segments[i]
-		seg.Src = s.fixFuncVars(s.fixLiterals(seg.Src, seg.Kind), seg.Kind)
+		seg.Src = s.fixShapedMethods(s.fixFuncVars(s.fixLiterals(seg.Src, seg.Kind), seg.Kind), seg.Kind)
 		for j := range seg.Items {
-			seg.Items[j].Src = s.fixFuncVars(s.fixLiterals(seg.Items[j].Src, seg.Kind), seg.Kind)
+			seg.Items[j].Src = s.fixShapedMethods(s.fixFuncVars(s.fixLiterals(seg.Items[j].Src, seg.Kind), seg.Kind), seg.Kind)
 		}
 	}
 }
@@ -241,6 +241,79 @@ func (s *Session) fixFuncVars(src string, kind cell.Kind) string {
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
 	for _, e := range edits {
 		src = src[:e.start] + e.text + src[e.end:]
+	}
+	return src
+}
+
+// fixShapedMethods rewrites x.M(v), where x is a session variable of a
+// compiled type whose method M takes one `any` (display's Handle.Update,
+// widget's Output.Show), into x.M(__tk.Shape(v)): yaegi wraps a cell value
+// in a render shape only for the functions listed in MapTypes, which
+// methods cannot be, and Shape is one.
+func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
+	if !strings.Contains(src, ".") {
+		return src
+	}
+	var head, tail string
+	switch kind {
+	case cell.Decl:
+		head = "package p\n"
+	case cell.Stmt:
+		head, tail = "package p\nfunc _() {\n", "\n}"
+	case cell.Expr:
+		head, tail = "package p\nvar _ = []any{\n", ",\n}"
+	default:
+		return src
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return src
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
+	anyT := reflect.TypeOf((*any)(nil)).Elem()
+	type edit struct {
+		at   int
+		text string
+	}
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 || call.Ellipsis.IsValid() {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		x, ok := sel.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		if _, ok := s.vars[x.Name]; !ok {
+			return true
+		}
+		v := s.global(x.Name)
+		if !v.IsValid() || v.Kind() == reflect.Interface {
+			return true
+		}
+		m, ok := v.Type().MethodByName(sel.Sel.Name)
+		if !ok || m.Type.NumIn() != 2 || m.Type.In(1) != anyT {
+			return true
+		}
+		if t := v.Type(); t.Kind() == reflect.Ptr && t.Elem().PkgPath() == "" || t.Kind() != reflect.Ptr && t.PkgPath() == "" {
+			return true // not a named compiled type (cell types have none)
+		}
+		a, b := off(call.Args[0].Pos()), off(call.Args[0].End())
+		if a < 0 || b > len(src) {
+			return true
+		}
+		edits = append(edits, edit{b, ")"}, edit{a, cell.HelperAlias + ".Shape("})
+		return true
+	})
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
+	for _, e := range edits {
+		src = src[:e.at] + e.text + src[e.at:]
 	}
 	return src
 }

@@ -175,3 +175,25 @@ func TestSession_TrainProgressHeadless(t *testing.T) {
 		t.Errorf("displays %d, stdout %q", len(rec.displays), rec.String())
 	}
 }
+
+// TestSession_HandleUpdateCellType: h.Update(v) and an Output widget's
+// Show(v) render a cell value by its methods (the session passes it
+// through a render shape).
+func TestSession_HandleUpdateCellType(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "type Card struct{ N int }\nfunc (c Card) HTML() string { return fmt.Sprintf(\"<b>%d</b>\", c.N) }\nh := display.Show(Card{1})")
+	rec := &recorder{}
+	if r := s.Execute(context.Background(), "h.Update(Card{2})", rec); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	if len(rec.displays) != 1 || rec.displays[0].Data["text/html"] != "<b>2</b>" {
+		t.Errorf("update: %+v", rec.displays)
+	}
+	// in a function too, and a compiled value still passes unchanged
+	run(t, s, "func bump(n int) { h.Update(Card{n}) }")
+	rec = &recorder{}
+	s.Execute(context.Background(), "bump(3)\nh.Update(\"plain\")", rec)
+	if len(rec.displays) != 2 || rec.displays[0].Data["text/html"] != "<b>3</b>" || rec.displays[1].Data["text/plain"] != "plain" {
+		t.Errorf("updates: %+v", rec.displays)
+	}
+}

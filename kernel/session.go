@@ -251,6 +251,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 				s.rendered[k] = base64.StdEncoding.EncodeToString(v)
 			}),
 			"SetFunc": reflect.ValueOf(s.setFunc),
+			"Shape":   shapeValue,
 		},
 	}
 	if s.opts.Symbols["time/time"] != nil {

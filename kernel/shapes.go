@@ -15,8 +15,9 @@ const shapesKey = "tandem.dev/tandem/kernel/kernel"
 // shapedFuncs are the compiled functions that get a cell value wrapped in
 // a render shape (shapes_gen.go) when it has rendering methods, so that
 // display.Show(v) of a cell type with an HTML method shows its HTML.
-// Methods cannot be listed (yaegi matches calls by function value), so
-// (*display.Handle).Update(v) sees a cell value's text only.
+// Methods cannot be listed (yaegi matches calls by function value): the
+// session rewrites h.Update(v) into h.Update(__tk.Shape(v)) instead (see
+// fixShapedMethods).
 var shapedFuncs = []struct{ path, name string }{
 	{displayPath, "Show"},
 	{displayPath, "Render"},
@@ -35,8 +36,16 @@ func shapeExports(syms interp.Exports) interp.Exports {
 			mt[v] = bases
 		}
 	}
+	mt[shapeValue] = bases
 	return interp.Exports{
 		shapesKey: wrappers,
 		".":       {"MapTypes": reflect.ValueOf(mt)},
 	}
 }
+
+// shape returns v; listed in MapTypes, it hands compiled code a cell value
+// wrapped in its render shape.
+func shape(v any) any { return v }
+
+// shapeValue is the symbol of shape, the MapTypes key.
+var shapeValue = reflect.ValueOf(shape)
