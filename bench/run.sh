@@ -12,6 +12,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ROUNDS=${ROUNDS:-3}
+export PYDEVD_DISABLE_FILE_VALIDATION=1 # ipykernel's debugger warning
 cmd="make bench"
 if [ -n "${QUICK:-}" ]; then
 	export ROUNDS=1
@@ -45,7 +46,9 @@ for part in bench/*.bench.sh; do
 		runtime) env=(-u QUICK BENCHTIME=150ms) ;;
 		esac
 	fi
-	env "${env[@]}" bash "$part" >>"$out" || echo "MISSING $name: the part failed (exit $?)" >>"$out"
+	# GoNB's glog lines (I1129 …) would drown the progress.
+	env "${env[@]}" bash "$part" >>"$out" 2> >(grep --line-buffered -v -E '^[IWE][0-9]{4} ' >&2) ||
+		echo "MISSING $name: the part failed (exit $?)" >>"$out"
 	echo "PART $name $(( $(date +%s) - t0 ))" >>"$out"
 	echo "== $part: $(( $(date +%s) - t0 )) s" >&2
 done
