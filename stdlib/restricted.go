@@ -74,8 +74,10 @@ var ErrRefused = errors.New("not allowed under the restricted policy")
 // operation returns, or panics with, an error naming the path and
 // ErrOutside or ErrRefused.
 //
-// Known gap: methods that take a path, such as (*chart.Chart).Save, are
-// compiled code the table cannot wrap; they are not contained.
+// Methods that take a path, such as (*chart.Chart).Save, are compiled
+// code the table cannot wrap: on Linux, Confine makes the operating system
+// enforce the same boundary for them (`tandem kernel --restricted` does
+// both).
 func Restricted(dir string) (interp.Exports, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {

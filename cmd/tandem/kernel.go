@@ -62,6 +62,16 @@ func runKernel(args []string) int {
 		if root == "" {
 			root = "."
 		}
+		if os.Getenv(stdlib.ConfinedEnv) == "" {
+			// the operating system enforces the boundary for compiled code
+			// too; Confine re-executes this command and does not return
+			err := stdlib.Confine(root, os.Getenv("TANDEM_WORKSPACE"), *connFile != "")
+			if !errors.Is(err, stdlib.ErrNoLandlock) {
+				fmt.Fprintln(os.Stderr, "tandem kernel:", err)
+				return 1
+			}
+			fmt.Fprintln(os.Stderr, "tandem kernel: no Landlock here: the restricted policy rests on the cells' symbol table alone")
+		}
 		syms, err := stdlib.Restricted(root)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "tandem kernel:", err)

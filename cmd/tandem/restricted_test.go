@@ -43,3 +43,67 @@ func TestKernel_Restricted(t *testing.T) {
 		}
 	}
 }
+
+// TestKernel_RestrictedCompiled: under --restricted the kernel process is
+// confined by Landlock, so compiled code that writes by path (which the
+// symbol table cannot wrap) cannot leave the notebook's folder either.
+func TestKernel_RestrictedCompiled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	root := t.TempDir()
+	dir := filepath.Join(root, "nb")
+	os.Mkdir(dir, 0o755)
+	env := append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1")
+	argv := []string{os.Args[0], "kernel", "--stdio", "--restricted"}
+	code := "c := chart.Bar([]string{\"a\"}, []float64{1})\nerr := c.Save(\"../out.svg\")\nerr2 := c.Save(\"in.svg\")\npanic(fmt.Sprint(err, \" | \", err2))"
+	nb := &notebook.Notebook{Cells: []*notebook.Cell{{Type: "code", Source: code, Metadata: map[string]any{}}}, Metadata: map[string]any{}, NBFormat: 4, NBFormatMinor: 5}
+	rep, err := runner.Run(context.Background(), nb, runner.Options{Argv: argv, Env: env, Dir: dir, NoLedger: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 {
+		t.Fatalf("failures %v", rep.Failures)
+	}
+	msg := rep.Failures[0].Evalue
+	if _, err := os.Stat(filepath.Join(root, "out.svg")); err == nil {
+		t.Errorf("a compiled write left the folder: %s", msg)
+	}
+	t.Log(msg)
+	if !strings.Contains(msg, "permission denied | <nil>") {
+		t.Errorf("got %q, want the outside write denied and the inside one done", msg)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "in.svg")); err != nil {
+		t.Errorf("the write inside the folder failed: %v", err)
+	}
+}
+
+// TestKernel_RestrictedWorks: the confined kernel still does the usual
+// work: load, train with the live view, chart, metrics, label suspects.
+func TestKernel_RestrictedWorks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts kernel processes")
+	}
+	dir := t.TempDir()
+	env := append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1")
+	argv := []string{os.Args[0], "kernel", "--stdio", "--restricted"}
+	var cells []*notebook.Cell
+	for _, c := range []string{
+		"nn.Seed(1)\nds := data.Iris()\ntr, te := ds.Split(0.8, 1)\nm := nn.NewSequential([]nn.Module{nn.NewLinear(4, 8), nn.NewReLU(), nn.NewLinear(8, 3)})\nh := train.Fit(m, tr, train.Config{Epochs: 20})",
+		"chart.Loss(h)",
+		"metrics.Confusion(m, te)",
+		"feedback.Suspects(m, ds).Len() >= 0",
+		"import \"os\"\nos.WriteFile(\"x.txt\", []byte(\"x\"), 0o644)\nb, _ := os.ReadFile(\"x.txt\")\nstring(b)",
+		"time.Now().Year() > 2000",
+	} {
+		cells = append(cells, &notebook.Cell{Type: "code", Source: c, Metadata: map[string]any{}})
+	}
+	nb := &notebook.Notebook{Cells: cells, Metadata: map[string]any{}, NBFormat: 4, NBFormatMinor: 5}
+	rep, err := runner.Run(context.Background(), nb, runner.Options{Argv: argv, Env: env, Dir: dir, NoLedger: true, KeepGoing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 0 || rep.Ran != len(cells) {
+		t.Fatalf("ran %d, failures %v", rep.Ran, rep.Failures)
+	}
+}
