@@ -197,3 +197,22 @@ func TestSession_HandleUpdateCellType(t *testing.T) {
 		t.Errorf("updates: %+v", rec.displays)
 	}
 }
+
+// TestSession_InspectCoversSymbols: Inspect documents the runtime, gonum
+// and gonum/plot packages the symbol tables expose.
+func TestSession_InspectCoversSymbols(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "import \"gonum.org/v1/gonum/mat\"\nimport \"gonum.org/v1/plot/plotter\"")
+	for _, c := range []struct{ code, want string }{
+		{"mat.NewDense", "func NewDense(r, c int, data []float64) *Dense"},
+		{"plotter.NewLine", "func NewLine(xys XYer) (*Line, error)"},
+		{"chart.Loss", "func Loss(h History) *Chart"},
+		{"widget.NewButton", "func NewButton(description string) *Button"},
+		{"train.Fit", "func Fit(model nn.Module, ds *data.Dataset, cfg Config) *History"},
+	} {
+		in := s.Inspect(c.code, len(c.code))
+		if !in.Found || !strings.HasPrefix(in.Text, c.want) {
+			t.Errorf("%s: %v %.100q", c.code, in.Found, in.Text)
+		}
+	}
+}
