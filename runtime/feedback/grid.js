@@ -51,15 +51,30 @@ export default {
       row.pending = true; status = "saving…"; statusClass = "";
       model.send(msg); draw();
     };
+    // While a cell is being edited, pages and acks arriving (from this tab
+    // or another) wait to be drawn, so the input is not replaced under the
+    // user's fingers.
+    let editing = false, drawLater = false;
+    const redraw = () => { if (editing) drawLater = true; else draw(); };
     function startEdit(td, row, col) {
       const inp = h("input", { value: col < 0 ? row.label : row.cells[col] });
+      editing = true;
       td.replaceChildren(inp); inp.focus(); inp.select();
+      let done = false;
+      const finish = (save) => {
+        if (done) return;
+        done = true;
+        editing = false;
+        if (save) edit(row, col, inp.value);
+        drawLater = false;
+        draw();
+      };
       inp.addEventListener("keydown", (ev) => {
         ev.stopPropagation();
-        if (ev.key === "Enter") edit(row, col, inp.value);
-        if (ev.key === "Escape" || ev.key === "Enter") { draw(); root.focus(); }
+        if (ev.key === "Enter") { finish(true); root.focus(); }
+        if (ev.key === "Escape") { finish(false); root.focus(); }
       });
-      inp.addEventListener("blur", () => draw());
+      inp.addEventListener("blur", () => finish(false));
     }
     function draw() {
       root.replaceChildren();
@@ -111,7 +126,7 @@ export default {
       if (done) { ev.preventDefault(); ev.stopPropagation(); draw(); }
     });
     model.on("msg:custom", (m) => {
-      if (m.type === "page") { if (m.req === req) { pg = m; q.page = m.page; q.col_start = m.col_start; draw(); } return; }
+      if (m.type === "page") { if (m.req === req) { pg = m; q.page = m.page; q.col_start = m.col_start; redraw(); } return; }
       if (m.type === "ack") {
         const b = box(); delete b[m.id]; saveBox(b);
         if (mine.delete(m.id)) { status = mine.size ? `saving ${mine.size}…` : "saved ✓"; statusClass = mine.size ? "" : "ok"; }
@@ -123,10 +138,10 @@ export default {
         if (m.id && b[m.id] && m.final) { delete b[m.id]; saveBox(b); }
         if (!m.id || mine.has(m.id)) { status = m.message + (m.final ? "" : " (will retry)"); statusClass = "err"; }
         if (m.final) mine.delete(m.id);
-        if (m.id) fetch(); else draw();
+        if (m.id) fetch(); else redraw();
       }
     });
-    model.on("change:error", draw);
+    model.on("change:error", redraw);
     model.on("change:version", () => flush(true));
     draw();
     fetch(); // the saved first page may be stale: ask for the page as it is now
