@@ -1,8 +1,8 @@
 // Command scale measures how Tandem's costs grow with the work, for
 // `make bench` (bench/scale.bench.sh): displaying a dataset of n rows (the
-// paged table the kernel sends), Suspects over n rows, one training epoch
-// over n rows, and opening and saving a notebook of n cells through the
-// notebook server's contents API.
+// paged table the kernel sends), Suspects over n rows and one training epoch
+// over n rows. (Opening and saving a notebook of n cells is measured against
+// the running servers by bench/serverbench.)
 //
 // It prints one benchreport sample per size on stdout (see
 // internal/cmd/benchreport), with "series" and "n" set so the report can fit
@@ -13,22 +13,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"tandem.dev/tandem/kernel/notebook"
-	"tandem.dev/tandem/kernel/server"
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/display"
 	"tandem.dev/tandem/runtime/feedback"
@@ -68,7 +59,6 @@ func main() {
 		{"display", displayRows},
 		{"epoch", epochRows},
 		{"suspects", suspectRows},
-		{"notebook", notebookCells},
 	}
 	failed := false
 	for _, s := range all {
@@ -211,109 +201,6 @@ func noisyBlobs(n int) *data.Dataset {
 		}
 	}
 	return data.New(f)
-}
-
-// notebookCells: GET (open) and PUT (save) of an n-cell notebook through a
-// real notebook server (kernel/server over HTTP on loopback; no kernel).
-func notebookCells() error {
-	dir, err := os.MkdirTemp("", "tandem-scale-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	token := server.NewToken()
-	srv, err := server.New(server.Options{Root: dir, Token: token, Addr: ln.Addr().String(),
-		Logger: slog.New(slog.DiscardHandler),
-		StartKernel: func(context.Context, server.KernelConfig) (server.Kernel, error) {
-			return nil, errors.New("no kernels in this benchmark")
-		}})
-	if err != nil {
-		return err
-	}
-	hs := &http.Server{Handler: srv}
-	go hs.Serve(ln)
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		hs.Shutdown(ctx)
-		srv.Close(ctx)
-	}()
-	base := "http://" + ln.Addr().String()
-	client := &http.Client{Timeout: 2 * time.Minute}
-	do := func(method, path string, body []byte) error {
-		var rd io.Reader
-		if body != nil {
-			rd = strings.NewReader(string(body))
-		}
-		req, err := http.NewRequest(method, base+path, rd)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "token "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return err
-		}
-		if resp.StatusCode/100 != 2 {
-			return fmt.Errorf("%s %s: %s", method, path, resp.Status)
-		}
-		return nil
-	}
-	for _, n := range sizes([]int{10, 100, 1000, 10000}, []int{10, 100, 1000, 10000}) {
-		name := fmt.Sprintf("nb%d.ipynb", n)
-		raw, err := notebook.Format(bigNotebook(n))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
-			return err
-		}
-		open, err := measure(func() error { return do("GET", "/api/contents/"+name, nil) })
-		if err != nil {
-			return err
-		}
-		var content any
-		if err := json.Unmarshal(raw, &content); err != nil {
-			return err
-		}
-		body, _ := json.Marshal(map[string]any{"type": "notebook", "content": content})
-		save, err := measure(func() error { return do("PUT", "/api/contents/"+name, body) })
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "scale: notebook %d cells (%d bytes): open %.3f ms, save %.3f ms\n", n, len(raw), ms(open), ms(save))
-		note := fmt.Sprintf("server side over loopback HTTP, %d bytes", len(raw))
-		emit(sample{Group: "scale", Figure: fmt.Sprintf("open a notebook of %s cells (contents API)", count(n)), Value: ms(open), Unit: "ms", Better: "lower",
-			Note: note, Series: "notebook open (cells)", N: float64(n)})
-		emit(sample{Group: "scale", Figure: fmt.Sprintf("save a notebook of %s cells (contents API, atomic write)", count(n)), Value: ms(save), Unit: "ms", Better: "lower",
-			Note: note, Series: "notebook save (cells)", N: float64(n)})
-	}
-	return nil
-}
-
-// bigNotebook is n code cells of a few lines, each with a stream and a
-// result output (the shape kernel/server's own benchmark uses).
-func bigNotebook(n int) *notebook.Notebook {
-	nb := notebook.New()
-	for i := range n {
-		c := i + 1
-		nb.Cells = append(nb.Cells, &notebook.Cell{ID: fmt.Sprintf("c%d", i), Type: "code", ExecutionCount: &c,
-			Source:   fmt.Sprintf("x%d := %d\nfor i := 0; i < 3; i++ {\n\tfmt.Println(i, x%d)\n}\nx%d * 2", i, i, i, i),
-			Metadata: map[string]any{},
-			Outputs: []map[string]any{
-				{"output_type": "stream", "name": "stdout", "text": "0 1\n1 1\n2 1\n"},
-				{"output_type": "execute_result", "execution_count": c, "metadata": map[string]any{}, "data": map[string]any{"text/plain": fmt.Sprint(i * 2)}},
-			}})
-	}
-	return nb
 }
 
 // catch turns a runtime panic (the runtime's typed errors) into an error.

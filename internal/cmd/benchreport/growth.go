@@ -9,6 +9,7 @@ import (
 // least-squares slope of log(median) against log(n) over the series' sizes.
 type Growth struct {
 	Series string    `json:"series"`
+	Impl   string    `json:"impl"`
 	Unit   string    `json:"unit"`
 	N      []float64 `json:"n"`
 	Median []float64 `json:"median"`
@@ -19,7 +20,8 @@ type Growth struct {
 	LastSlope float64 `json:"last_slope"`
 }
 
-// growths gathers the figures that carry a series and fits each series.
+// growths gathers the figures that carry a series and fits each series,
+// for Tandem and for every anchor measured on it.
 func growths(rep *Report) []*Growth {
 	var out []*Growth
 	index := map[string]*Growth{}
@@ -27,19 +29,28 @@ func growths(rep *Report) []*Growth {
 		if f.Series == "" || f.N <= 0 {
 			continue
 		}
-		st := f.stat("tandem")
-		if st == nil || st.Median <= 0 {
-			continue
+		for _, st := range f.Stats {
+			if st.Median <= 0 {
+				continue
+			}
+			key := f.Series + "\x00" + st.Impl
+			g := index[key]
+			if g == nil {
+				g = &Growth{Series: f.Series, Impl: st.Impl, Unit: f.Unit}
+				index[key] = g
+				out = append(out, g)
+			}
+			g.N = append(g.N, f.N)
+			g.Median = append(g.Median, st.Median)
 		}
-		g := index[f.Series]
-		if g == nil {
-			g = &Growth{Series: f.Series, Unit: f.Unit}
-			index[f.Series] = g
-			out = append(out, g)
-		}
-		g.N = append(g.N, f.N)
-		g.Median = append(g.Median, st.Median)
 	}
+	// Tandem first, each anchor after it, series in the order met.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Series != out[j].Series {
+			return false
+		}
+		return out[i].Impl == "tandem" && out[j].Impl != "tandem"
+	})
 	for _, g := range out {
 		idx := make([]int, len(g.N))
 		for i := range idx {

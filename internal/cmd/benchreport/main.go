@@ -175,7 +175,7 @@ func drawCharts(rep *Report, dir, mdDir string) error {
 	}
 	var gs []*Growth
 	for _, g := range rep.Growth {
-		if len(g.N) >= 2 && (len(gs) == 0 || g.Unit == gs[0].Unit) {
+		if g.Impl == "tandem" && len(g.N) >= 2 && (len(gs) == 0 || g.Unit == gs[0].Unit) {
 			gs = append(gs, g)
 		}
 	}
@@ -323,14 +323,14 @@ func markdown(rep *Report) string {
 	if len(rep.Growth) > 0 {
 		w.WriteString("\n## Growth with the work\n\nThe slope of log(median) against log(n), least squares over the sizes measured: " +
 			"0 constant, 1 linear, about 1.1 n log n over these ranges, 2 quadratic.\n\n" +
-			"| series | n | median | slope | growth | slope of the last step |\n|---|---|---|---:|---|---:|\n")
+			"| series | implementation | n | median | slope | growth | slope of the last step |\n|---|---|---|---|---:|---|---:|\n")
 		for _, g := range rep.Growth {
 			var ns, ms []string
 			for i := range g.N {
 				ns = append(ns, fmt.Sprintf("%.0f", g.N[i]))
 				ms = append(ms, num(g.Median[i]))
 			}
-			fmt.Fprintf(&w, "| %s | %s | %s %s | %.2f | %s | %.2f |\n", g.Series, strings.Join(ns, " → "), strings.Join(ms, " → "), g.Unit, g.Slope, g.Rate, g.LastSlope)
+			fmt.Fprintf(&w, "| %s | %s | %s | %s %s | %.2f | %s | %.2f |\n", g.Series, g.Impl, strings.Join(ns, " → "), strings.Join(ms, " → "), g.Unit, g.Slope, g.Rate, g.LastSlope)
 		}
 	}
 

@@ -72,7 +72,7 @@ func TestReport(t *testing.T) {
 		}
 	}
 	md := markdown(rep)
-	for _, want := range []string{"Behind their goals", "MLP 784-256-10 training", "≥ 1× pytorch", "0.75×", "| s | 10 → 100 → 1000 |",
+	for _, want := range []string{"Behind their goals", "MLP 784-256-10 training", "≥ 1× pytorch", "0.75×", "| s | tandem | 10 → 100 → 1000 |",
 		"![ratios](results/ratios.svg)", "**Missing:** gophernotes: unavailable", "kernel 42 s"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
