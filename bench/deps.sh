@@ -5,14 +5,15 @@
 # again in BENCHMARKS.md), never dropped silently.
 #
 # Debian packages (Debian's /usr/bin/python3 runs the Python anchors):
-# jupyter_client and ipykernel (kernel figures), PyTorch and NumPy (runtime),
+# jupyter_client and ipykernel (kernel figures), Jupyter Server (server
+# figures), PyTorch and NumPy (runtime),
 # scikit-learn (label-error effectiveness), matplotlib (plots), the
 # Fashion-MNIST files (MLP epoch), psutil (kernel memory), hyperfine, and
 # Chromium (page load in internal/e2e). GoNB is built from a pinned release
 # in a scratch module (`go install …@latest` is refused by the module proxy);
 # gophernotes is unavailable on this Go (see /work/shared/anchors/README.md).
 set -uo pipefail
-pkgs=(python3-jupyter-client python3-ipykernel jupyter-nbconvert python3-torch python3-numpy
+pkgs=(python3-jupyter-client python3-ipykernel python3-jupyter-server jupyter-nbconvert python3-torch python3-numpy
 	python3-matplotlib python3-sklearn python3-psutil dataset-fashion-mnist hyperfine chromium)
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
@@ -56,6 +57,7 @@ report() { # NAME OK WHY
 py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1 && echo 1 || echo 0; }
 report "jupyter_client (kernel harness)" "$(py jupyter_client)" "python3-jupyter-client is not installed"
 report "ipykernel" "$(py ipykernel)" "python3-ipykernel is not installed"
+report "Jupyter Server" "$(py jupyter_server)" "python3-jupyter-server is not installed"
 report "psutil (kernel memory)" "$(py psutil)" "python3-psutil is not installed"
 report "PyTorch" "$(py torch)" "python3-torch is not installed"
 report "NumPy" "$(py numpy)" "python3-numpy is not installed"
