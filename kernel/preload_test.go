@@ -216,3 +216,14 @@ func TestSession_InspectCoversSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestSession_CellBundle: a cell type's MIMEBundle is its last value's
+// bundle, winning over its other methods.
+func TestSession_CellBundle(t *testing.T) {
+	s := newTestSession(t)
+	run(t, s, "type W struct{}\nfunc (W) MIMEBundle() map[string]any { return map[string]any{\"text/html\": \"<i>b</i>\", \"application/json\": map[string]any{\"a\": 1}} }\nfunc (W) HTML() string { return \"lost\" }")
+	r := run(t, s, "W{}")
+	if r.Value == nil || r.Value.Data["text/html"] != "<i>b</i>" || r.Value.Data["application/json"] == nil || r.Value.Data["text/plain"] == nil {
+		t.Errorf("%+v", r.Value)
+	}
+}

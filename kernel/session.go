@@ -250,6 +250,11 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"SetBytes": reflect.ValueOf(func(k string, v []byte) {
 				s.rendered[k] = base64.StdEncoding.EncodeToString(v)
 			}),
+			"SetBundle": reflect.ValueOf(func(m map[string]any) {
+				for k, v := range bundleData(m) {
+					s.rendered[k] = v
+				}
+			}),
 			"SetFunc": reflect.ValueOf(s.setFunc),
 			"Shape":   shapeValue,
 		},
@@ -1064,8 +1069,8 @@ func (s *Session) renderSwitch() string {
 			continue
 		}
 		recv, m, _ := strings.Cut(n, ".")
-		for _, r := range renderMethods {
-			if m != r.name || !strings.Contains(e.item.Sig, m+"()") || !strings.HasSuffix(e.item.Sig, " "+r.result) {
+		for _, r := range append(renderMethods, bundleMethod) {
+			if m != r.name || !strings.Contains(e.item.Sig, m+"()") || !strings.HasSuffix(strings.ReplaceAll(e.item.Sig, "interface{}", "any"), " "+r.result) {
 				continue
 			}
 			t := types[recv]
@@ -1111,11 +1116,19 @@ func (s *Session) renderSwitch() string {
 					text = true
 				}
 			}
+			if contains(t.names, bundleMethod.name) {
+				// the whole bundle wins over the other methods
+				fmt.Fprintf(&b, " %s.SetBundle(__tm.MIMEBundle());", cell.HelperAlias)
+			}
 		}
 	}
 	b.WriteString(" } }()")
 	return b.String()
 }
+
+// bundleMethod is the MIMEBundle shape: the whole bundle, which wins over
+// the other methods.
+var bundleMethod = struct{ name, mime, result string }{"MIMEBundle", "", "map[string]any"}
 
 func contains(l []string, s string) bool {
 	for _, x := range l {
