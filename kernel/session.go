@@ -93,6 +93,29 @@ const (
 // yaegi also gives every redeclared global a new slot, so a long session
 // slows down a little until the next rebuild.
 //
+// # Packages
+//
+// Options.Preload packages are imported before the first cell, so cells
+// use them with no import line; any other package of Options.Symbols is
+// one import away, and an import of a package that is not there says so
+// and lists those that are (or, for Options.Refused, why the policy took
+// it away). A variable a cell defines with a package's name (data := …)
+// shadows that package for the rest of the session, as a variable
+// shadows a package in Go; an error about a member of it (data.Iris)
+// says which cell defined the variable and how to reach the package under
+// another name.
+//
+// # Values crossing into compiled code
+//
+// yaegi passes a cell value to compiled code through generated interface
+// wrappers; the session smooths the places where that falls short: a
+// value given to display.Show or display.Render, or to a method taking
+// `any` of a session variable (h.Update(v)), is wrapped in a render shape
+// so its HTML, SVG, … methods are seen; methods with unnamed parameters get
+// names (_p0, …); a compiled struct literal that sets an interface field
+// (train.Config{Progress: p}) becomes an assignment; and pkg.FuncVar = f
+// becomes a call of a setter, since yaegi loses that assignment.
+//
 // Execute, Complete, Inspect and IsComplete may be called from any
 // goroutine; cells run one at a time. Interrupt is safe to call at any
 // time from any goroutine.
