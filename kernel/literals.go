@@ -277,6 +277,49 @@ func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
 		text string
 	}
 	var edits []edit
+	// the types of variables this code defines from a compiled call
+	// (h := display.Show(…)), and of the session's variables
+	pkgs := s.pkgNames()
+	local := map[string]reflect.Type{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			call, ok2 := as.Rhs[i].(*ast.CallExpr)
+			if !ok || !ok2 {
+				continue
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				continue
+			}
+			pk, ok := sel.X.(*ast.Ident)
+			if !ok || pkgs[pk.Name] == "" {
+				continue
+			}
+			fv := s.opts.Symbols[keyOf(s.opts.Symbols, pkgs[pk.Name])][sel.Sel.Name]
+			if fv.IsValid() && fv.Kind() == reflect.Func && fv.Type().NumOut() >= 1 {
+				local[id.Name] = fv.Type().Out(0)
+			}
+		}
+		return true
+	})
+	globals, _ := s.globals()
+	typeOf := func(name string) reflect.Type {
+		if t, ok := local[name]; ok {
+			return t
+		}
+		if _, ok := s.vars[name]; !ok {
+			return nil
+		}
+		if v, ok := globals[name]; ok && v.IsValid() && v.Kind() != reflect.Interface {
+			return v.Type()
+		}
+		return nil
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || len(call.Args) != 1 || call.Ellipsis.IsValid() {
@@ -290,18 +333,15 @@ func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
 		if !ok {
 			return true
 		}
-		if _, ok := s.vars[x.Name]; !ok {
+		t := typeOf(x.Name)
+		if t == nil {
 			return true
 		}
-		v := s.global(x.Name)
-		if !v.IsValid() || v.Kind() == reflect.Interface {
-			return true
-		}
-		m, ok := v.Type().MethodByName(sel.Sel.Name)
+		m, ok := t.MethodByName(sel.Sel.Name)
 		if !ok || m.Type.NumIn() != 2 || m.Type.In(1) != anyT {
 			return true
 		}
-		if t := v.Type(); t.Kind() == reflect.Ptr && t.Elem().PkgPath() == "" || t.Kind() != reflect.Ptr && t.PkgPath() == "" {
+		if t.Kind() == reflect.Ptr && t.Elem().PkgPath() == "" || t.Kind() != reflect.Ptr && t.PkgPath() == "" {
 			return true // not a named compiled type (cell types have none)
 		}
 		a, b := off(call.Args[0].Pos()), off(call.Args[0].End())

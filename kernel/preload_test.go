@@ -196,6 +196,12 @@ func TestSession_HandleUpdateCellType(t *testing.T) {
 	if len(rec.displays) != 2 || rec.displays[0].Data["text/html"] != "<b>3</b>" || rec.displays[1].Data["text/plain"] != "plain" {
 		t.Errorf("updates: %+v", rec.displays)
 	}
+	// a handle made in the same cell
+	rec = &recorder{}
+	s.Execute(context.Background(), "g := display.Show(Card{4})\nfor i := 5; i < 7; i++ {\n\tg.Update(Card{i})\n}", rec)
+	if len(rec.displays) != 3 || rec.displays[2].Data["text/html"] != "<b>6</b>" {
+		t.Errorf("same cell: %+v", rec.displays)
+	}
 }
 
 // TestSession_InspectCoversSymbols: Inspect documents the runtime, gonum
