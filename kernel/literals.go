@@ -307,13 +307,16 @@ func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
 		}
 		return true
 	})
-	globals, _ := s.globals()
+	var globals map[string]reflect.Value // read once, when first needed
 	typeOf := func(name string) reflect.Type {
 		if t, ok := local[name]; ok {
 			return t
 		}
 		if _, ok := s.vars[name]; !ok {
 			return nil
+		}
+		if globals == nil {
+			globals, _ = s.globals()
 		}
 		if v, ok := globals[name]; ok && v.IsValid() && v.Kind() != reflect.Interface {
 			return v.Type()
