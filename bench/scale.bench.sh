@@ -5,7 +5,7 @@
 #   over 10³→10⁵ rows, a notebook of 10→10⁴ cells opened and saved through
 #   the server; the report fits each growth rate;
 # - memory of an idle kernel (Tandem, ipykernel, GoNB), and K kernels side by
-#   side (50; 8 in quick mode): total memory, round trip, all at once
+#   side (50; 5 in quick mode): total memory, round trip, all at once
 #   (Tandem and ipykernel alternately; bench/jupyter_kernels.py scale).
 # Prints benchreport JSON samples on stdout; progress on stderr.
 set -uo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 K=${KERNELS:-50}
 quick=()
-if [ -n "${QUICK:-}" ]; then K=${KERNELS:-8}; quick=(-quick); fi
+if [ -n "${QUICK:-}" ]; then K=${KERNELS:-5}; quick=(-quick); fi
 PY=/usr/bin/python3
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 tmp=$(mktemp -d)

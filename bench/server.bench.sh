@@ -21,7 +21,7 @@ N=${CALLS:-300}
 BT=${BENCHTIME:-1s}
 CELLS=10,100,1000,10000
 MINTIME=300ms
-if [ -n "${QUICK:-}" ]; then N=100; BT=300ms; MINTIME=100ms; fi
+if [ -n "${QUICK:-}" ]; then N=100; BT=300ms; MINTIME=100ms; CELLS=10,100,1000; fi
 PY=/usr/bin/python3
 tmp=$(mktemp -d)
 pids=()

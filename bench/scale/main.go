@@ -136,7 +136,7 @@ func displayRows() error {
 
 // epochRows: one train.Fit epoch (MLP 64-128-10, batch 128, SGD) over n rows.
 func epochRows() error {
-	for _, n := range sizes([]int{1e3, 1e4, 1e5}, []int{1e3, 1e4, 3e4}) {
+	for _, n := range sizes([]int{1e3, 1e4, 1e5}, []int{1e3, 1e4}) {
 		ds := data.Blobs(data.Gen{N: n, Features: 64, Classes: 10, Seed: 1})
 		nn.Seed(1)
 		m := nn.NewSequential([]nn.Module{nn.NewLinear(64, 128), nn.NewReLU(), nn.NewLinear(128, 10)})

@@ -53,13 +53,24 @@ func pairs(rep *Report) []*Pair {
 			if a <= 0 {
 				continue
 			}
-			initial := strings.ToUpper(f.Group[:1])
+			initial := keyPrefix(f.Group)
 			count[initial]++
 			out = append(out, &Pair{Key: fmt.Sprintf("%s%d", initial, count[initial]), Group: f.Group, Figure: f.Name,
 				Anchor: st.Impl, Ours: ours.Median, Theirs: st.Median, Unit: f.Unit, Times: a})
 		}
 	}
 	return out
+}
+
+// keyPrefix is the letter of a group's keys in the ratio chart.
+func keyPrefix(group string) string {
+	switch group {
+	case "server":
+		return "N" // notebook server (S is scale)
+	case "", "scale":
+		return "S"
+	}
+	return strings.ToUpper(group[:1])
 }
 
 // ratioChart is a bar per pair: log10 of how many times better Tandem is
