@@ -381,3 +381,39 @@ bar.Done()`})
 		t.Errorf("final bar: %s", html)
 	}
 }
+
+// Standard widgets from runtime/widget: a slider and a button talk to the
+// kernel both ways.
+func TestWidgetsRoundTrip(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "widgets.ipynb",
+		cell{Source: "s := widget.NewIntSlider(widget.SliderOptions{Description: \"k\", Max: 10})\ns"},
+		cell{Source: "s.Value()"},
+		cell{Source: "s.SetValue(3)"},
+		cell{Source: "clicks := 0\nb := widget.NewButton(\"Count\")\nb.OnClick(func() { clicks++ })\nb"},
+		cell{Source: "clicks"},
+	)
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .widget-slider input[type=range]")`, 10*time.Second)
+	if got := eval[string](p, `document.querySelector(".cells > .cell:nth-child(1) .widget-label").textContent`); got != "k" {
+		t.Errorf("slider label: %q", got)
+	}
+	// The user moves the slider: the kernel's value follows.
+	p.do(chromedpEval(`(() => { const i = document.querySelector(".cells > .cell:nth-child(1) input[type=range]"); i.value = "7"; i.dispatchEvent(new Event("change")) })()`))
+	time.Sleep(300 * time.Millisecond)
+	p.runCell(1)
+	p.waitOutput(1, "7", 10*time.Second)
+	// The kernel sets the value: the slider follows.
+	p.runCell(2)
+	p.waitFor(`document.querySelector(".cells > .cell:nth-child(1) input[type=range]").value === "3" && document.querySelector(".cells > .cell:nth-child(1) .widget-readout").textContent === "3"`, 10*time.Second)
+	// A button click runs the cell's callback.
+	p.runCell(3)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(4) button.widget-button")`, 10*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(".cells > .cell:nth-child(4) button.widget-button")))
+	p.do(chromedp.Click(chromedp.CSS(".cells > .cell:nth-child(4) button.widget-button")))
+	time.Sleep(300 * time.Millisecond)
+	p.runCell(4)
+	p.waitOutput(4, "2", 10*time.Second)
+}

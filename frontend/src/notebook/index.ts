@@ -5,3 +5,4 @@ export * from "./errors";
 export * from "./text";
 export * from "./drafts";
 export * from "./runqueue";
+export * from "./widgets";

@@ -4,3 +4,4 @@ export * from "./markdown";
 export * from "./ansi";
 export * from "./frame";
 export * from "./styles";
+export * from "./widgets";

@@ -6,9 +6,10 @@ import { atFirstLine, atLastLine, closePopups, cursorOffset } from "../editor";
 import {
   applyIOPub, clearDraft, clearOutputs, copyCell, deleteCells, duplicateCell, errorLocation, insertCell, markDone,
   markQueued, markRunning, mergeCells, RunQueue, moveCell, moveDraft, newCell, parseNotebook, readDraft, restoreCells,
-  setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, type Cell, type CellType, type Deleted,
-  type Notebook,
+  setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, WidgetStore, WIDGET_VIEW_MIME, type Cell,
+  type CellType, type CommMsg, type Deleted, type Notebook,
 } from "../notebook";
+import { registerRenderer, renderOutput, widgetRenderer } from "../outputs";
 import { Api, ApiError, SIGNED_OUT, type Message } from "../wire";
 import { CellView, type CellHost } from "./cell";
 import { confirmDialog, promptDialog, showDialog, toast } from "./dialog";
@@ -49,9 +50,12 @@ export class NotebookPage implements CellHost {
   private lastKeyAt = 0;
   private observer: IntersectionObserver;
   renderContext = { jump: (cell: number, line: number) => this.jumpTo(cell, line) };
+  /** widgets are the live widget models of the kernel (jupyter.widget comms). */
+  readonly widgets = new WidgetStore();
 
   constructor(private api: Api, public path: string) {
     this.session = new KernelSession(api, path);
+    registerRenderer(WIDGET_VIEW_MIME, widgetRenderer({ store: this.widgets, send: (msg) => this.sendComm(msg), renderOutput }));
     this.titleBtn = h("button", { type: "button", class: "title", title: "Rename notebook" });
     this.titleBtn.addEventListener("click", () => void this.rename());
     this.dirtyMark = h("span", { class: "dirty-mark", title: "Unsaved changes", "aria-hidden": "true", hidden: true }, "●");
@@ -261,6 +265,7 @@ export class NotebookPage implements CellHost {
 
   private kernelLost(why: string): void {
     this.foreign.clear();
+    this.widgets.clear();
     const now = performance.now();
     for (const c of this.queue.abort(now)) this.viewOf(c)?.scheduleRender();
     for (const v of this.views) {
@@ -310,8 +315,21 @@ export class NotebookPage implements CellHost {
     if (t !== "update_display_data" && applyIOPub(cell, t, content)) v?.scheduleRender(true);
   }
 
+  private sendComm(msg: CommMsg): void {
+    try {
+      this.session.send("comm_msg", msg);
+    } catch (e) {
+      toast(`The widget cannot reach the kernel: ${(e as Error).message}`, "error");
+    }
+  }
+
   private broadcast(m: Message): void {
     if (!this.nb) return;
+    const t = m.header.msg_type;
+    if (t === "comm_open" || t === "comm_msg" || t === "comm_close") {
+      this.widgets.handle(t, m.content as Record<string, unknown>);
+      return;
+    }
     if (!this.session.mine(m)) this.followForeign(m);
     if (m.header.msg_type !== "update_display_data") return;
     const c = m.content as { data?: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } };

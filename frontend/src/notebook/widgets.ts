@@ -1,0 +1,127 @@
+// Widget models of the Jupyter widget protocol 2.1, kept in step with the
+// kernel over comms of target "jupyter.widget". Pure: the caller feeds the
+// iopub comm messages in and sends what set() returns.
+
+/** WIDGET_VIEW_MIME is the MIME type of a widget's display. */
+export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+
+/** WidgetModel is one model's state and who watches it. */
+export interface WidgetModel {
+  id: string;
+  state: Record<string, unknown>;
+  closed: boolean;
+  listeners: Set<(changed: string[]) => void>;
+  custom: Set<(content: unknown) => void>;
+}
+
+/** A comm_msg content for the kernel. */
+export interface CommMsg {
+  comm_id: string;
+  data: Record<string, unknown>;
+}
+
+/** refId returns the model id of an "IPY_MODEL_<id>" reference, or "". */
+export function refId(v: unknown): string {
+  return typeof v === "string" && v.startsWith("IPY_MODEL_") ? v.slice("IPY_MODEL_".length) : "";
+}
+
+/** WidgetStore holds the live widget models of one kernel. */
+export class WidgetStore {
+  private models = new Map<string, WidgetModel>();
+  private waiting = new Map<string, Array<(m: WidgetModel) => void>>();
+
+  /** get returns a model, or undefined. */
+  get(id: string): WidgetModel | undefined {
+    return this.models.get(id);
+  }
+
+  /** whenReady calls fn with the model as soon as it is opened (now if it is). */
+  whenReady(id: string, fn: (m: WidgetModel) => void): void {
+    const m = this.models.get(id);
+    if (m) {
+      fn(m);
+      return;
+    }
+    const list = this.waiting.get(id) ?? [];
+    list.push(fn);
+    this.waiting.set(id, list);
+  }
+
+  /**
+   * handle applies one iopub message (comm_open, comm_msg, comm_close). It
+   * returns true when it was a widget message.
+   */
+  handle(msgType: string, content: Record<string, unknown>): boolean {
+    const id = String(content.comm_id ?? "");
+    if (!id) return false;
+    const data = (content.data ?? {}) as Record<string, unknown>;
+    switch (msgType) {
+      case "comm_open": {
+        if (content.target_name !== "jupyter.widget") return false;
+        const m: WidgetModel = { id, state: { ...((data.state ?? {}) as Record<string, unknown>) }, closed: false, listeners: new Set(), custom: new Set() };
+        this.models.set(id, m);
+        for (const fn of this.waiting.get(id) ?? []) fn(m);
+        this.waiting.delete(id);
+        return true;
+      }
+      case "comm_msg": {
+        const m = this.models.get(id);
+        if (!m) return false;
+        const method = data.method;
+        if (method === "update" || method === "echo_update") {
+          const patch = (data.state ?? {}) as Record<string, unknown>;
+          Object.assign(m.state, patch);
+          const keys = Object.keys(patch);
+          for (const fn of m.listeners) fn(keys);
+        } else if (method === "custom") {
+          for (const fn of m.custom) fn(data.content);
+        }
+        return true;
+      }
+      case "comm_close": {
+        const m = this.models.get(id);
+        if (!m) return false;
+        m.closed = true;
+        this.models.delete(id);
+        for (const fn of m.listeners) fn([]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * set changes a model's state here and returns the comm_msg that tells the
+   * kernel ("update"); the kernel answers with echo_update.
+   */
+  set(id: string, patch: Record<string, unknown>): CommMsg | null {
+    const m = this.models.get(id);
+    if (!m || m.closed) return null;
+    Object.assign(m.state, patch);
+    const keys = Object.keys(patch);
+    for (const fn of m.listeners) fn(keys);
+    return { comm_id: id, data: { method: "update", state: patch, buffer_paths: [] } };
+  }
+
+  /** custom returns the comm_msg of a custom event (a button click). */
+  custom(id: string, content: unknown): CommMsg | null {
+    const m = this.models.get(id);
+    if (!m || m.closed) return null;
+    return { comm_id: id, data: { method: "custom", content } };
+  }
+
+  /** clear forgets every model (the kernel restarted). */
+  clear(): void {
+    const all = [...this.models.values()];
+    this.models.clear();
+    for (const m of all) {
+      m.closed = true;
+      for (const fn of m.listeners) fn([]);
+    }
+  }
+
+  /** size is the number of live models. */
+  get size(): number {
+    return this.models.size;
+  }
+}
