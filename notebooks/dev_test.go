@@ -13,7 +13,6 @@ import (
 	"tandem.dev/tandem/kernel/runner"
 )
 
-
 var devNB = flag.String("nb", "", "run this percent-format draft and print its transcript")
 
 func TestDev(t *testing.T) {
