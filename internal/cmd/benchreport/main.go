@@ -127,6 +127,9 @@ func main() {
 		}
 	}
 	b, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(*jsonOut), 0o755); err != nil {
+		fatal(err)
+	}
 	if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
 		fatal(err)
 	}
