@@ -17,7 +17,6 @@ package stdlib
 
 import (
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -57,19 +56,6 @@ func Has(syms interp.Exports, p string) bool {
 		}
 	}
 	return false
-}
-
-// Packages lists the import paths in syms, sorted, without yaegi's own.
-func Packages(syms interp.Exports) []string {
-	var l []string
-	for k := range syms {
-		if k == "." || strings.HasPrefix(k, "github.com/traefik/yaegi") {
-			continue
-		}
-		l = append(l, pathOf(k))
-	}
-	sort.Strings(l)
-	return l
 }
 
 // pathOf strips the trailing "/name" of an Exports key.
