@@ -1,0 +1,107 @@
+package notebooks
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"tandem.dev/tandem/kernel/notebook"
+	"tandem.dev/tandem/kernel/runner"
+)
+
+// debianPython is the interpreter with Debian's jupyter packages
+// (python3-jupyter-client, python3-ipykernel, jupyter-nbconvert); a python3
+// earlier on PATH may be another installation without them.
+const debianPython = "/usr/bin/python3"
+
+// TestNBConvert runs every notebook through `jupyter nbconvert --execute`
+// with the tandem kernel (bin built here, kernelspec installed into a
+// temporary JUPYTER_PATH) and compares the executed notebook's transcript
+// with the golden one: a Jupyter client must see what the app sees. Cells
+// tagged raises-exception may fail (nbclient knows the tag); any other
+// error fails the run. Without nbconvert it skips, except under CI=true.
+func TestNBConvert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the tandem binary and runs nbconvert for each notebook (about a minute)")
+	}
+	for _, m := range []string{"jupyter_client", "nbconvert", "nbclient"} {
+		if err := exec.Command(debianPython, "-c", "import "+m).Run(); err != nil {
+			msg := "python module " + m + " is missing (apt-get install python3-jupyter-client jupyter-nbconvert): " + err.Error()
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "tandem")
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if out, err := exec.Command(gobin, "build", "-o", bin, "tandem.dev/tandem/cmd/tandem").CombinedOutput(); err != nil {
+		t.Fatalf("build tandem: %v\n%s", err, out)
+	}
+	prefix := t.TempDir()
+	if out, err := exec.Command(bin, "kernelspec", "install", "--prefix", prefix).CombinedOutput(); err != nil {
+		t.Fatalf("kernelspec install: %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	env := append(os.Environ(),
+		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(home, "runtime"),
+		"JUPYTER_DATA_DIR="+filepath.Join(home, "data"),
+		"JUPYTER_CONFIG_DIR="+filepath.Join(home, "config"),
+		"IPYTHONDIR="+filepath.Join(home, "ipython"),
+		"TANDEM_USER=notebook-test",
+	)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{name + ".ipynb", "flats.csv", "credit.csv"} {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(debianPython, "-m", "nbconvert", "--execute", "--to", "notebook",
+				"--output", "out.ipynb", "--ExecutePreprocessor.timeout=120", "--ExecutePreprocessor.kernel_name=tandem", name+".ipynb")
+			cmd.Env = append(env, "TANDEM_WORKSPACE="+dir)
+			cmd.Dir = dir
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			t.Logf("%s: nbconvert took %v", name, time.Since(start).Round(time.Millisecond))
+			if err != nil {
+				t.Fatalf("nbconvert: %v\n%s", err, out)
+			}
+			raw, err := os.ReadFile(filepath.Join(dir, "out.ipynb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			nb, err := notebook.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range nb.Cells {
+				if c.Type == "code" && strings.TrimSpace(c.Source) != "" && c.ExecutionCount == nil {
+					t.Errorf("cell %d was not run", i+1)
+				}
+			}
+			got := progress.ReplaceAllString(runner.Transcript(nb, runner.TranscriptOptions{Image: images(t, testdata, name)}), "[<time>]")
+			want, err := os.ReadFile(filepath.Join(testdata, name+".golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diff(string(want), got); d != "" {
+				t.Errorf("nbconvert's transcript of %s differs from testdata/%s.golden (-want +got):\n%s", name, name, d)
+			}
+		})
+	}
+}
