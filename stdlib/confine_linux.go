@@ -27,7 +27,8 @@ var ErrNoLandlock = errors.New("landlock is not available")
 // holding .tandem/, when not empty), a few system folders can be read
 // (time zones, the built-in datasets, shared libraries), and no TCP
 // connection can be opened or port bound (unless tcp: the ZMQ transport
-// binds its ports after start-up). It backs the restricted symbol
+// binds its ports after start-up); the files in readable (a Jupyter
+// connection file) stay readable. It backs the restricted symbol
 // table (Restricted) for compiled code, which the table cannot wrap
 // ((*chart.Chart).Save, SQLite): the kernel enforces the same boundary.
 //
@@ -36,7 +37,7 @@ var ErrNoLandlock = errors.New("landlock is not available")
 // whole new process, and no thread escapes it); it returns only on error.
 // In the re-executed process ConfinedEnv is set and Confine is not called
 // again.
-func Confine(dir, ws string, tcp bool) error {
+func Confine(dir, ws string, readable []string, tcp bool) error {
 	abi, _, e := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, unix.LANDLOCK_CREATE_RULESET_VERSION)
 	if e != 0 || int(abi) < 1 {
 		return ErrNoLandlock
@@ -87,6 +88,13 @@ func Confine(dir, ws string, tcp bool) error {
 		{"/lib", readExec, false}, {"/lib64", readExec, false}, {"/usr/lib", readExec, false}, {"/usr/lib64", readExec, false},
 		{"/usr/share/zoneinfo", read, false}, {"/etc/localtime", unix.LANDLOCK_ACCESS_FS_READ_FILE, false},
 		{data.FashionDir, read, false},
+	}
+	for _, p := range readable {
+		rules = append(rules, struct {
+			path   string
+			access uint64
+			must   bool
+		}{p, unix.LANDLOCK_ACCESS_FS_READ_FILE, true})
 	}
 	for _, r := range rules {
 		if r.path == "" {

@@ -12,4 +12,4 @@ var ErrNoLandlock = errors.New("landlock is not available")
 
 // Confine is Linux-only (Landlock); elsewhere it returns ErrNoLandlock and
 // the restricted policy rests on the symbol table alone.
-func Confine(dir, ws string, tcp bool) error { return ErrNoLandlock }
+func Confine(dir, ws string, readable []string, tcp bool) error { return ErrNoLandlock }

@@ -65,7 +65,11 @@ func runKernel(args []string) int {
 		if os.Getenv(stdlib.ConfinedEnv) == "" {
 			// the operating system enforces the boundary for compiled code
 			// too; Confine re-executes this command and does not return
-			err := stdlib.Confine(root, os.Getenv("TANDEM_WORKSPACE"), *connFile != "")
+			var readable []string
+			if *connFile != "" {
+				readable = []string{*connFile}
+			}
+			err := stdlib.Confine(root, os.Getenv("TANDEM_WORKSPACE"), readable, *connFile != "")
 			if !errors.Is(err, stdlib.ErrNoLandlock) {
 				fmt.Fprintln(os.Stderr, "tandem kernel:", err)
 				return 1
