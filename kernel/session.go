@@ -875,7 +875,11 @@ func (s *Session) expr(ctx context.Context, seg cell.Segment) (*Bundle, *CellErr
 		if _, err2 := s.compile(head + "_ = " + pos + seg.Src); err2 != nil {
 			err = err2
 		}
-		return nil, s.explainShadow(compileError(s.count, err, seg))
+		ce := compileError(s.count, err, seg)
+		if ce.Kind == KindInterpreter && ce.Line == 0 {
+			ce.Line = seg.Line
+		}
+		return nil, s.explainShadow(s.explain(ce))
 	}
 	_, err = s.in.ExecuteWithContext(ctx, prog)
 	if err == nil && host.Stopped() {
@@ -1236,7 +1240,8 @@ func sleep(d time.Duration) {
 // by "undefined: name" when the failing line uses a name the session does
 // not know.
 func (s *Session) explain(e *CellError) *CellError {
-	if !strings.HasSuffix(e.Msg, "definition loop") || e.Cell != s.count || e.Line < 1 {
+	crash := e.Kind == KindInterpreter && strings.Contains(e.Msg, "nil type")
+	if !strings.HasSuffix(e.Msg, "definition loop") && !crash || e.Cell != s.count || e.Line < 1 {
 		return e
 	}
 	lines := strings.Split(s.cur, "\n")
@@ -1260,7 +1265,7 @@ func (s *Session) explain(e *CellError) *CellError {
 		if declared[n] || s.defined(n) || pk[n] != "" || contains(builtins, n) || token.Lookup(n).IsKeyword() {
 			continue
 		}
-		e.Msg = "undefined: " + n
+		e.Kind, e.Msg = KindCompile, "undefined: "+n
 		e.Col = m[2] + 1
 		return e
 	}
