@@ -2,7 +2,10 @@
 // # Exploratory analysis of a CSV file
 //
 // Before modelling anything, look at the data: what is in each column, what is
-// missing, how values are spread, how columns relate. You will learn:
+// missing, how values are spread, how columns relate. This notebook does it for a
+// small table of flats for sale, flaws included.
+//
+// You will learn:
 //
 // - how to load a CSV and read the loading report (missing and unreadable cells);
 // - how to summarize columns, count missing values and drop or keep incomplete rows;
