@@ -1,15 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"tandem.dev/tandem/kernel/notebook"
 	"tandem.dev/tandem/kernel/runner"
+	"tandem.dev/tandem/kernel/server"
 )
 
 // TestKernel_Restricted runs real `tandem kernel --stdio --restricted`
@@ -105,5 +111,41 @@ func TestKernel_RestrictedWorks(t *testing.T) {
 	}
 	if len(rep.Failures) != 0 || rep.Ran != len(cells) {
 		t.Fatalf("ran %d, failures %v", rep.Ran, rep.Failures)
+	}
+}
+
+// TestServe_Restricted: `tandem serve --restricted` starts its kernels
+// with --restricted.
+func TestServe_Restricted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	dir := t.TempDir()
+	token := server.NewToken()
+	port := freePort(t)
+	cmd := exec.Command(os.Args[0], "serve", dir, "--port", strconv.Itoa(port), "--restricted")
+	cmd.Env = append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1", "TANDEM_TOKEN="+token, "XDG_CONFIG_HOME="+t.TempDir())
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() && !strings.Contains(sc.Text(), "http://") {
+	}
+	go io.Copy(io.Discard, stdout)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	c := dialKernel(t, base, token)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	reply, _, err := roundTrip(ctx, c, newMsg("execute_request", "t", map[string]any{"code": `import "net"`, "silent": false}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(reply.Content), "refused by this kernel's restricted policy") {
+		t.Errorf("reply %s", reply.Content)
 	}
 }
