@@ -86,6 +86,10 @@ func TestSession_UnavailablePackage(t *testing.T) {
 		!strings.Contains(r.Err.Msg, "tandem.dev/tandem/runtime/chart") {
 		t.Fatalf("got %v", r.Err)
 	}
+	r = s.Execute(context.Background(), `import "gonum.org/v1/gonum/plotter"`, nil)
+	if r.Err == nil || !strings.Contains(r.Err.Msg, "not available in this kernel (did you mean gonum.org/v1/plot/plotter?); available: ") {
+		t.Fatalf("got %v", r.Err)
+	}
 }
 
 // TestSession_Restricted runs cells under stdlib.Restricted: refused

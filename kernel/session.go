@@ -583,7 +583,7 @@ func (s *Session) imports1(ctx context.Context, seg cell.Segment) *CellError {
 		}
 		if key == "" {
 			return &CellError{Kind: KindCompile, Cell: s.count, Line: im.Line, Col: im.Col,
-				Msg: fmt.Sprintf("package %s is not available in this kernel; available: %s", im.Path, strings.Join(s.available(), ", "))}
+				Msg: fmt.Sprintf("package %s is not available in this kernel%s; available: %s", im.Path, s.didYouMean(im.Path), strings.Join(s.available(), ", "))}
 		}
 		name := im.Name
 		if name == "" {
@@ -615,6 +615,22 @@ func (s *Session) preloaded(p string) bool {
 		}
 	}
 	return false
+}
+
+// didYouMean suggests available packages with the same last element as
+// the missing import path p (" (did you mean gonum.org/v1/plot?)"), or "".
+func (s *Session) didYouMean(p string) string {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	var l []string
+	for _, a := range s.available() {
+		if a[strings.LastIndexByte(a, '/')+1:] == base {
+			l = append(l, a)
+		}
+	}
+	if len(l) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(l, " or ") + "?)"
 }
 
 // available lists the import paths cells may use, sorted.
