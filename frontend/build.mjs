@@ -60,3 +60,4 @@ await writeFile("dist/index.html", html.replace("<!-- preload -->", links));
 await copyFile("static/favicon.svg", "dist/static/favicon.svg");
 await mkdir("dist/static/sandbox", { recursive: true });
 await copyFile("static/sandbox/frame.html", "dist/static/sandbox/frame.html");
+await copyFile("static/sandbox/widget.html", "dist/static/sandbox/widget.html");

@@ -1,10 +1,15 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -416,4 +421,49 @@ func TestWidgetsRoundTrip(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	p.runCell(4)
 	p.waitOutput(4, "2", 10*time.Second)
+}
+
+// A custom widget (anywidget's _esm) runs in a sandboxed frame: its clicks
+// reach the kernel's model, and its localStorage is kept by the app.
+func TestCustomWidgetInSandbox(t *testing.T) {
+	p := newPage(t)
+	esm := `export default { render({ model, el }) {
+  const b = document.createElement("button");
+  b.id = "counter";
+  b.style.cssText = "font-size:20px;padding:10px 20px";
+  const draw = () => { b.textContent = "n=" + model.get("n"); };
+  b.onclick = () => { model.set("n", model.get("n") + 1); model.save_changes(); localStorage.setItem("clicks", String(model.get("n"))); };
+  model.on("change:n", draw);
+  draw();
+  el.append(b);
+} }`
+	src := "w := widget.NewCustom(widget.CustomOptions{ESM: " + strconv.Quote(esm) + ", State: map[string]any{\"n\": 0}})\nw"
+	name := writeNotebook(t, "custom.ipynb", cell{Source: src}, cell{Source: "w.Get(\"n\")"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) iframe.widget-frame") && document.querySelector(".cells > .cell:nth-child(1) iframe.widget-frame").offsetHeight > 30`, 10*time.Second)
+	if sb := eval[string](p, `document.querySelector("iframe.widget-frame").getAttribute("sandbox")`); sb != "allow-scripts" {
+		t.Fatalf("widget frame sandbox: %q", sb)
+	}
+	r := eval[map[string]float64](p, `(() => { const r = document.querySelector("iframe.widget-frame").getBoundingClientRect(); return { x: r.left, y: r.top } })()`)
+	t.Logf("frame at %v; element there: %s", r, eval[string](p, fmt.Sprintf(`document.elementFromPoint(%f, %f)?.className`, r["x"]+30, r["y"]+20)))
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+			ev := input.DispatchMouseEventParams{Type: typ, X: r["x"] + 30, Y: r["y"] + 20, Button: input.MouseButtonLeft, ClickCount: 1}
+			if typ == input.DispatchMouseEventTypeMouseMoved {
+				ev.Button = input.MouseButtonNone
+				ev.ClickCount = 0
+			}
+			if _, err := cdp.Call(ctx, tg, input.DispatchMouseEvent, ev); err != nil {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return nil
+	}))
+	p.waitFor(`localStorage.getItem("tandem.widget:clicks") === "1"`, 10*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	p.runCell(1)
+	p.waitOutput(1, "1", 10*time.Second)
 }

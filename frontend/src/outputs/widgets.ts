@@ -242,6 +242,108 @@ function label(m: WidgetModel): HTMLElement {
   return d;
 }
 
+// ---- custom widgets (anywidget's _esm) ------------------------------------
+
+/** WIDGET_FRAME_URL is the sandbox that runs custom widgets' code. */
+export const WIDGET_FRAME_URL = "/static/sandbox/widget.html";
+
+const STORE_PREFIX = "tandem.widget:";
+const widgetFrames = new Map<HTMLIFrameElement, (d: Record<string, unknown>) => void>();
+let widgetListening = false;
+
+function listenWidgets(): void {
+  if (widgetListening) return;
+  widgetListening = true;
+  window.addEventListener("message", (e: MessageEvent) => {
+    const d = e.data as Record<string, unknown> | null;
+    if (!d || typeof d !== "object" || d.tandemWidget !== true) return;
+    for (const [f, fn] of widgetFrames) {
+      if (!f.isConnected && f.dataset.attached === "1") {
+        widgetFrames.delete(f);
+        continue;
+      }
+      if (f.contentWindow === e.source) fn(d);
+    }
+  });
+}
+
+function storageSnapshot(): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k && k.startsWith(STORE_PREFIX)) out[k.slice(STORE_PREFIX.length)] = localStorage.getItem(k) ?? "";
+    }
+  } catch {
+    /* storage disabled: the widget keeps memory only */
+  }
+  return out;
+}
+
+/**
+ * custom runs a custom widget's _esm in a sandboxed frame (sandbox="allow-scripts",
+ * never allow-same-origin) and bridges its model to the kernel's.
+ */
+function custom(m: WidgetModel, h: WidgetHost): HTMLElement {
+  listenWidgets();
+  const f = el("iframe", "output-frame widget-frame");
+  f.setAttribute("sandbox", "allow-scripts");
+  f.setAttribute("title", "Custom widget");
+  f.style.height = "60px";
+  const post = (msg: Record<string, unknown>) => f.contentWindow?.postMessage({ tandemWidget: true, ...msg }, "*");
+  let fromFrame = false;
+  widgetFrames.set(f, (d) => {
+    switch (d.kind) {
+      case "ready": {
+        const { _esm: esm, _css: css, ...state } = m.state;
+        post({ kind: "init", state, esm: str(esm), css: str(css), dark: document.documentElement.dataset.theme === "dark", storage: storageSnapshot() });
+        break;
+      }
+      case "set": {
+        fromFrame = true;
+        const msg = h.store.set(m.id, (d.patch ?? {}) as Record<string, unknown>);
+        fromFrame = false;
+        if (msg) h.send(msg);
+        break;
+      }
+      case "custom":
+        if (!m.closed) h.send({ comm_id: m.id, data: { method: "custom", content: d.content } });
+        break;
+      case "height":
+        if (typeof d.h === "number" && Number.isFinite(d.h)) f.style.height = Math.min(Math.max(Math.ceil(d.h), 24), 4000) + "px";
+        break;
+      case "store":
+        try {
+          const key = STORE_PREFIX + str(d.key);
+          if (d.value === null) localStorage.removeItem(key);
+          else localStorage.setItem(key, str(d.value));
+        } catch {
+          /* quota or disabled storage */
+        }
+        break;
+    }
+  });
+  const onChange = (keys: string[]) => {
+    if (!f.isConnected && f.dataset.attached === "1") {
+      m.listeners.delete(onChange);
+      m.custom.delete(onCustom);
+      return;
+    }
+    if (fromFrame || keys.length === 0) return;
+    const patch: Record<string, unknown> = {};
+    for (const k of keys) patch[k] = m.state[k];
+    post({ kind: "update", patch });
+  };
+  const onCustom = (content: unknown) => post({ kind: "custom", content });
+  m.listeners.add(onChange);
+  m.custom.add(onCustom);
+  f.src = WIDGET_FRAME_URL;
+  requestAnimationFrame(() => {
+    f.dataset.attached = "1";
+  });
+  return f;
+}
+
 /** view builds the view of a model by its _model_name. */
 export function view(id: string, h: WidgetHost, ctx: RenderContext): HTMLElement {
   const m = h.store.get(id);
@@ -277,6 +379,7 @@ export function view(id: string, h: WidgetHost, ctx: RenderContext): HTMLElement
     case "LabelModel":
       return label(m);
   }
+  if (typeof m.state._esm === "string") return custom(m, h);
   return el("div", "widget widget-missing", `${str(m.state._model_name) || "This widget"} has no view in this browser yet.`);
 }
 
