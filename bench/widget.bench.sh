@@ -4,7 +4,9 @@
 # durable acknowledgement (the ack comm message, sent after the SQLite
 # commit with synchronous=FULL in a temp workspace), p50 and p99 one
 # decision at a time; and sustained corrections per second when decisions
-# arrive back to back. BenchmarkReview_Decide in runtime/feedback.
+# arrive back to back. BenchmarkReview_Decide in runtime/feedback; and the
+# same through the kernel's transport (a comm_msg request in on a pipe, the
+# ack comm_msg out on iopub: BenchmarkCommTransport_Decide in kernel/host).
 # Prints benchreport JSON samples on stdout (see bench/run.sh); progress on
 # stderr.
 set -uo pipefail
@@ -15,6 +17,7 @@ N=${DECISIONS:-1000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go test -c -o "$tmp/feedback.test" ./runtime/feedback >&2 || exit 1
+go test -c -o "$tmp/host.test" ./kernel/host >&2 || exit 1
 for r in $(seq "$ROUNDS"); do
 	echo "== widget round $r" >&2
 	(cd "$tmp" && ./feedback.test -test.run '^$' -test.bench 'Review_Decide' -test.benchtime "${N}x") |
@@ -30,4 +33,15 @@ for r in $(seq "$ROUNDS"); do
 			printf "{\"group\":\"widget\",\"figure\":\"sustained review corrections\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"corrections/s\",\"better\":\"higher\",\"note\":\"decisions sent back to back, each committed before its ack\"}\n", cps
 			found = 1 }
 		END { if (!found) print "MISSING widget: BenchmarkReview_Decide printed no result" }'
+	(cd "$tmp" && ./host.test -test.run '^$' -test.bench 'CommTransport_Decide' -test.benchtime "${N}x") |
+		awk '/^BenchmarkCommTransport_Decide/ {
+			for (i = 2; i < NF; i++) {
+				if ($(i+1) == "p50-ms") p50 = $i
+				if ($(i+1) == "p99-ms") p99 = $i
+			}
+			note = "comm_msg in on the kernel transport to ack out on iopub, ledger SQLite synchronous=FULL; goal p99 ≤ 10 ms"
+			printf "{\"group\":\"widget\",\"figure\":\"review decision to durable ack through the kernel transport, p50\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"ms\",\"better\":\"lower\",\"note\":\"%s\"}\n", p50, note
+			printf "{\"group\":\"widget\",\"figure\":\"review decision to durable ack through the kernel transport, p99\",\"impl\":\"tandem\",\"value\":%s,\"unit\":\"ms\",\"better\":\"lower\",\"note\":\"%s\"}\n", p99, note
+			found = 1 }
+		END { if (!found) print "MISSING widget-transport: BenchmarkCommTransport_Decide printed no result" }'
 done

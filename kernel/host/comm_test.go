@@ -3,8 +3,10 @@ package host
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/feedback"
 	"tandem.dev/tandem/runtime/ledger"
+	"tandem.dev/tandem/runtime/ledger/sqlite"
 	"tandem.dev/tandem/runtime/widget"
 	"tandem.dev/tandem/stdlib"
 )
@@ -117,4 +120,72 @@ func TestCommTransport_CommInfo(t *testing.T) {
 		}
 		return
 	}
+}
+
+// BenchmarkCommTransport_Decide measures a review decision through the
+// kernel's transport: a comm_msg request in (jupyter.Pipe), the ledger
+// commit (SQLite, synchronous=FULL, temp workspace), the ack comm_msg out
+// on iopub; p50-ms and p99-ms one at a time.
+func BenchmarkCommTransport_Decide(b *testing.B) {
+	widget.Reset()
+	defer widget.Reset()
+	s, err := kernel.New(kernel.Options{Symbols: stdlib.Symbols})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	store, err := sqlite.OpenWorkspace(b.TempDir(), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	client, server := jupyter.Pipe()
+	defer client.Close()
+	ct := &commTransport{Transport: server, session: "k", log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	ct.comms = kernel.NewComms(s, ct)
+	defer ct.comms.Close()
+	d := &jupyter.Dispatcher{Backend: &capturing{Backend: NewSessionBackend(s)}, Transport: ct, Session: "k"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Serve(ctx)
+	ds := data.Digits()
+	q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes()}
+	for i := 0; i < 100; i++ {
+		q.Items = append(q.Items, feedback.Item{Key: ds.Key(i), Given: ds.LabelStrings()[i]})
+	}
+	r := feedback.ReviewWith(ds, q, feedback.ReviewOptions{Store: store, Author: "bench"})
+	version := r.Model().Get("version")
+	lat := make([]float64, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := fmt.Sprintf("b%d-%d", b.N, i)
+		m, _ := jupyter.NewMessage(jupyter.Shell, "comm_msg", nil, "client", jupyter.CommMsg{CommID: r.Model().ID(), Data: map[string]any{
+			"method": "custom", "content": map[string]any{"type": "decide", "id": id, "key": ds.Key(i % 100), "kind": "relabel",
+				"new": ds.Classes()[i%10], "old": "", "version": version, "time": float64(time.Now().UnixMilli())}}})
+		start := time.Now()
+		client.Send(m)
+		for {
+			out, err := client.Recv()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if out.Header.MsgType != "comm_msg" {
+				continue
+			}
+			var c jupyter.CommMsg
+			json.Unmarshal(out.Content, &c)
+			ct, _ := c.Data["content"].(map[string]any)
+			if ct["type"] == "error" {
+				b.Fatal(ct["message"])
+			}
+			if ct["type"] == "ack" && ct["id"] == id {
+				break
+			}
+		}
+		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+	}
+	b.StopTimer()
+	sort.Float64s(lat)
+	b.ReportMetric(lat[len(lat)/2], "p50-ms")
+	b.ReportMetric(lat[min(len(lat)-1, len(lat)*99/100)], "p99-ms")
 }
