@@ -348,7 +348,7 @@ func (m *Model) Idle() {
 // with widgets, a plain-text line for the others.
 func (m *Model) MIMEBundle() map[string]any {
 	return map[string]any{
-		ViewMIME:     map[string]any{"version_major": 2, "version_minor": 1, "model_id": m.id},
+		ViewMIME:     map[string]any{"version_major": 2, "version_minor": 0, "model_id": m.id}, // as ipywidgets 8 writes it
 		"text/plain": m.String(),
 	}
 }
