@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -446,24 +445,51 @@ func TestCustomWidgetInSandbox(t *testing.T) {
 	if sb := eval[string](p, `document.querySelector("iframe.widget-frame").getAttribute("sandbox")`); sb != "allow-scripts" {
 		t.Fatalf("widget frame sandbox: %q", sb)
 	}
-	r := eval[map[string]float64](p, `(() => { const r = document.querySelector("iframe.widget-frame").getBoundingClientRect(); return { x: r.left, y: r.top } })()`)
-	t.Logf("frame at %v; element there: %s", r, eval[string](p, fmt.Sprintf(`document.elementFromPoint(%f, %f)?.className`, r["x"]+30, r["y"]+20)))
-	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
-			ev := input.DispatchMouseEventParams{Type: typ, X: r["x"] + 30, Y: r["y"] + 20, Button: input.MouseButtonLeft, ClickCount: 1}
-			if typ == input.DispatchMouseEventTypeMouseMoved {
-				ev.Button = input.MouseButtonNone
-				ev.ClickCount = 0
-			}
-			if _, err := cdp.Call(ctx, tg, input.DispatchMouseEvent, ev); err != nil {
-				return err
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		return nil
-	}))
+	p.clickFrame(".cells > .cell:nth-child(1) iframe.widget-frame", 30, 20)
 	p.waitFor(`localStorage.getItem("tandem.widget:clicks") === "1"`, 10*time.Second)
 	time.Sleep(200 * time.Millisecond)
 	p.runCell(1)
 	p.waitOutput(1, "1", 10*time.Second)
+}
+
+// clickFrame clicks at (dx, dy) inside the first element matching sel (an iframe).
+func (p *page) clickFrame(sel string, dx, dy float64) {
+	p.t.Helper()
+	r := eval[map[string]float64](p, `(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect(); return { x: r.left, y: r.top } })()`)
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, typ := range []input.DispatchMouseEventType{input.DispatchMouseEventTypeMouseMoved, input.DispatchMouseEventTypeMousePressed, input.DispatchMouseEventTypeMouseReleased} {
+			ev := input.DispatchMouseEventParams{Type: typ, X: r["x"] + dx, Y: r["y"] + dy, Button: input.MouseButtonLeft, ClickCount: 1}
+			if typ == input.DispatchMouseEventTypeMouseMoved {
+				ev.Button, ev.ClickCount = input.MouseButtonNone, 0
+			}
+			if _, err := cdp.Call(ctx, tg, input.DispatchMouseEvent, ev); err != nil {
+				return err
+			}
+			time.Sleep(50 * time.Millisecond) // the frame's process sees the pointer arrive first
+		}
+		return nil
+	}))
+}
+
+// The review widget of runtime/feedback (a custom widget) takes a decision
+// from the keyboard and the kernel records it.
+func TestReviewWidgetDecision(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "review.ipynb", cell{Source: `import "tandem.dev/tandem/runtime/ledger"
+
+ds := data.Digits()
+q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes(), ModelVersion: "MLP@1",
+	Items: []feedback.Item{{Key: ds.Key(0), Given: ds.LabelStrings()[0], Suggested: "8", Prob: 0.7, Why: "p(8) is high"}}}
+r := feedback.ReviewWith(ds, q, feedback.ReviewOptions{Store: ledger.NewMemoryStore(), Author: "ann"})
+r`}, cell{Source: "r.Wait()\nlen(r.Events())"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) iframe.widget-frame") && document.querySelector(".cells > .cell:nth-child(1) iframe.widget-frame").offsetHeight > 60`, 15*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	p.clickFrame(".cells > .cell:nth-child(1) iframe.widget-frame", 40, 15)
+	p.press("8", 56)
+	time.Sleep(500 * time.Millisecond)
+	p.runCell(1)
+	p.waitOutput(1, "1", 15*time.Second)
 }
