@@ -22,7 +22,7 @@ func TestDev(t *testing.T) {
 	syms, pre := symbols(t)
 	nb := readNotebook(t, *devNB)
 	start := time.Now()
-	times := run(t, nb, syms, pre)
+	times := run(t, nb, syms, pre, nil)
 	fmt.Println(runner.Transcript(nb, runner.TranscriptOptions{}))
 	fmt.Println("TOOK", time.Since(start), times)
 }

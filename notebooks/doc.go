@@ -9,7 +9,10 @@
 // form of each result, and images by reference (PNG against
 // testdata/<name>_<cell>_<k>_golden.png with cmpimg.EqualApprox, SVG by a
 // hash of its text with coordinates rounded). Durations, addresses and
-// temporary paths are replaced by placeholders. After a deliberate change,
+// temporary paths are replaced by placeholders. Then the test moves the
+// notebooks' sliders as a browser would (a comm "update") and checks that
+// the callbacks written in the cells fill the output widgets. After a
+// deliberate change,
 //
 //	go test ./notebooks -run Golden -update
 //

@@ -24,6 +24,7 @@ import (
 	"tandem.dev/tandem/kernel/host"
 	"tandem.dev/tandem/kernel/notebook"
 	"tandem.dev/tandem/kernel/runner"
+	"tandem.dev/tandem/runtime/widget"
 	"tandem.dev/tandem/stdlib"
 )
 
@@ -65,7 +66,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			nb := readNotebook(t, name+".ipynb")
 			start := time.Now()
-			times := run(t, nb, syms, pre)
+			times := run(t, nb, syms, pre, func() { interact(t, name) })
 			took := time.Since(start)
 			t.Logf("%s: %v (cells: %s)", name, took.Round(time.Millisecond), times)
 			if took > budget {
@@ -207,7 +208,7 @@ func readNotebook(t *testing.T, file string) *notebook.Notebook {
 // notebook's data files, storing outputs and execution counts in nb as the
 // app would. It stops at the first failing cell. It returns the time each
 // cell took.
-func run(t *testing.T, nb *notebook.Notebook, syms interp.Exports, pre []string) string {
+func run(t *testing.T, nb *notebook.Notebook, syms interp.Exports, pre []string, after func()) string {
 	dir := t.TempDir()
 	for _, pat := range []string{"*.csv"} {
 		files, _ := filepath.Glob(pat)
@@ -274,7 +275,59 @@ func run(t *testing.T, nb *notebook.Notebook, syms interp.Exports, pre []string)
 		}
 		sink.mu.Unlock()
 	}
+	if after != nil && !failed {
+		after()
+	}
 	return strings.Join(times, " ")
+}
+
+// interactions are what a reader does with a notebook's sliders, and
+// what the output area beside the slider must then show.
+var interactions = map[string][]struct {
+	slider string  // the slider's description
+	value  float64 // moved to this value
+	want   string  // text the output widget then holds
+}{
+	"tour":             {{"radius", 2.5, "a circle of radius 2.5 has area 19.6350"}},
+	"gradient-descent": {{"α", 0.105, "α = 0.105: J = 6.85e+03 after 30 steps"}},
+	"risk-scoring":     {{"threshold", 0.5, "threshold 0.50: flagged  17, defaults caught  9 of 62"}},
+}
+
+// interact moves the sliders of notebook name as the front end does (a
+// comm "update"), and waits for the cell-written callback, run by the
+// session's executor, to fill the output widget.
+func interact(t *testing.T, name string) {
+	for _, in := range interactions[name] {
+		var slider *widget.Model
+		for _, m := range widget.Models() {
+			if m.Get("_model_name") == "FloatSliderModel" && m.Get("description") == in.slider {
+				slider = m
+			}
+		}
+		if slider == nil {
+			t.Errorf("no slider %q", in.slider)
+			continue
+		}
+		widget.Deliver(widget.Message{Type: "comm_msg", ID: slider.ID(), Data: map[string]any{
+			"method": "update", "state": map[string]any{"value": in.value}}})
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			shown := ""
+			for _, m := range widget.Models() {
+				if m.Get("_model_name") == "OutputModel" {
+					shown += fmt.Sprint(m.Get("outputs"))
+				}
+			}
+			if strings.Contains(shown, in.want) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("moved slider %q to %v: the output widgets do not show %q; they hold %.400s", in.slider, in.value, in.want, shown)
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 }
 
 // expectsError reports whether a cell is meant to fail (tagged
