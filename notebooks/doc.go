@@ -18,11 +18,16 @@
 //
 // rewrites the goldens; inspect the diff before committing it.
 //
-// # nbconvert
+// # Headless: tandem run and nbconvert
 //
-// TestNBConvert builds bin/tandem, installs its kernelspec into a temporary
-// JUPYTER_PATH and runs each notebook through `jupyter nbconvert --execute`.
-// Without nbconvert it skips, except under CI=true, where it fails.
+// TestRun runs each notebook as `tandem run` does (kernel/runner, one kernel
+// process per notebook) and TestNBConvert through `jupyter nbconvert
+// --execute` with the tandem kernelspec installed into a temporary
+// JUPYTER_PATH; both compare the executed notebook's transcript with the
+// same golden file. Both build the tandem binary and skip under -short;
+// without nbconvert TestNBConvert skips, except under CI=true, where it
+// fails. Cells tagged raises-exception (the tour and the tensors notebook
+// each show an error on purpose) may fail; any other failure fails the test.
 //
 // # The percent-format twin
 //

@@ -1,17 +1,97 @@
 package notebooks
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"tandem.dev/tandem/kernel/notebook"
 	"tandem.dev/tandem/kernel/runner"
 )
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	binErr    error
+	binOut    []byte
+)
+
+// tandemBinary builds cmd/tandem once per test binary.
+func tandemBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tandem-notebooks-test")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "tandem")
+		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		binOut, binErr = exec.Command(gobin, "build", "-o", binPath, "tandem.dev/tandem/cmd/tandem").CombinedOutput()
+	})
+	if binErr != nil {
+		t.Fatalf("build tandem: %v\n%s", binErr, binOut)
+	}
+	return binPath
+}
+
+// TestRun runs every notebook the way `tandem run` does (kernel/runner, a
+// kernel process per notebook) and compares its transcript with the
+// golden one. Only cells tagged raises-exception may fail.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the tandem binary and runs a kernel process per notebook")
+	}
+	testdata, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := tandemBinary(t)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range []string{"flats.csv", "credit.csv"} {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			nb := readNotebook(t, name+".ipynb")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			rep, err := runner.Run(ctx, nb, runner.Options{
+				Argv: []string{bin, "kernel", "--stdio"}, Dir: dir, CellTimeout: cellTimeout, KeepGoing: true,
+				Env: append(os.Environ(), "TANDEM_WORKSPACE="+dir, "TANDEM_USER=notebook-test"),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: tandem run took %v", name, rep.Elapsed.Round(time.Millisecond))
+			for _, f := range rep.Failures {
+				if !expectsError(nb.Cells[f.Cell]) {
+					t.Errorf("%v", f)
+				}
+			}
+			got := progress.ReplaceAllString(runner.Transcript(nb, runner.TranscriptOptions{Image: images(t, testdata, name)}), "[<time>]")
+			want, err := os.ReadFile(filepath.Join(testdata, name+".golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diff(string(want), got); d != "" {
+				t.Errorf("tandem run's transcript of %s differs from testdata/%s.golden (-want +got):\n%s", name, name, d)
+			}
+		})
+	}
+}
 
 // debianPython is the interpreter with Debian's jupyter packages
 // (python3-jupyter-client, python3-ipykernel, jupyter-nbconvert); a python3
@@ -41,11 +121,7 @@ func TestNBConvert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "tandem")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(gobin, "build", "-o", bin, "tandem.dev/tandem/cmd/tandem").CombinedOutput(); err != nil {
-		t.Fatalf("build tandem: %v\n%s", err, out)
-	}
+	bin := tandemBinary(t)
 	prefix := t.TempDir()
 	if out, err := exec.Command(bin, "kernelspec", "install", "--prefix", prefix).CombinedOutput(); err != nil {
 		t.Fatalf("kernelspec install: %v\n%s", err, out)
