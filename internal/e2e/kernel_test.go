@@ -493,3 +493,31 @@ r`}, cell{Source: "r.Wait()\nlen(r.Events())"})
 	p.runCell(1)
 	p.waitOutput(1, "1", 15*time.Second)
 }
+
+// Widgets survive a reload: the page asks the kernel for every model's state;
+// a save stores the snapshot in metadata.widgets.
+func TestWidgetsAfterReload(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "wreload.ipynb",
+		cell{Source: "s := widget.NewIntSlider(widget.SliderOptions{Description: \"k\", Max: 10, Value: 4})\ns"},
+		cell{Source: "s.Value()"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) .widget-slider")`, 10*time.Second)
+	p.press("s", 83, chromedp.ModifierCtrl)
+	p.waitFor(`document.querySelector(".dirty-mark").hidden`, 10*time.Second)
+	meta := readNotebook(t, name)["metadata"].(map[string]any)
+	if _, ok := meta["widgets"].(map[string]any)["application/vnd.jupyter.widget-state+json"]; !ok {
+		t.Fatalf("no widget snapshot in the saved metadata: %v", meta["widgets"])
+	}
+	p.do(chromedp.Reload())
+	p.waitFor(`document.body.dataset.ready === "1" && !!document.querySelector(".cells > .cell:nth-child(1) .widget-slider")`, 20*time.Second)
+	p.waitKernel()
+	// Live again (not the dimmed saved state): a change reaches the kernel.
+	p.waitFor(`!document.querySelector(".cells > .cell:nth-child(1) .widget-stale")`, 10*time.Second)
+	p.do(chromedpEval(`(() => { const i = document.querySelector(".cells > .cell:nth-child(1) input[type=range]"); i.value = "9"; i.dispatchEvent(new Event("change")) })()`))
+	time.Sleep(300 * time.Millisecond)
+	p.runCell(1)
+	p.waitOutput(1, "9", 10*time.Second)
+}

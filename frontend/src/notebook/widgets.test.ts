@@ -38,3 +38,24 @@ test("set applies locally and returns the update for the kernel", () => {
   assert.equal(refId("IPY_MODEL_abc"), "abc");
   assert.equal(refId("abc"), "");
 });
+
+test("snapshots load stale, live states revive them in place, snapshot() saves live ones", () => {
+  const s = new WidgetStore();
+  s.loadSnapshot({ "application/vnd.jupyter.widget-state+json": { version_major: 2, version_minor: 0, state: {
+    a: { model_name: "IntSliderModel", model_module: "@jupyter-widgets/controls", model_module_version: "2.0.0", state: { _model_name: "IntSliderModel", value: 4 } },
+  } } });
+  const a = s.get("a")!;
+  assert.equal(a.stale, true);
+  assert.equal(s.set("a", { value: 1 }), null, "a stale model sends nothing");
+  assert.equal(s.snapshot(), null, "stale models are not saved again as live");
+  let changed = 0;
+  a.listeners.add(() => changed++);
+  s.load({ a: { model_name: "IntSliderModel", state: { _model_name: "IntSliderModel", value: 9 } } }, true);
+  assert.equal(s.get("a"), a, "revived in place");
+  assert.equal(a.stale, false);
+  assert.equal(a.state.value, 9);
+  assert.equal(changed, 1);
+  const snap = s.snapshot() as Record<string, { state: Record<string, { model_name: string; state: Record<string, unknown> }> }>;
+  assert.equal(snap["application/vnd.jupyter.widget-state+json"].state.a.model_name, "IntSliderModel");
+  assert.equal(snap["application/vnd.jupyter.widget-state+json"].state.a.state.value, 9);
+});

@@ -5,11 +5,19 @@
 /** WIDGET_VIEW_MIME is the MIME type of a widget's display. */
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 
+/** WIDGET_STATE_MIME keys the widget snapshot in a notebook's metadata.widgets. */
+export const WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json";
+
+/** WIDGET_CONTROL_TARGET is the comm target that answers request_states. */
+export const WIDGET_CONTROL_TARGET = "jupyter.widget.control";
+
 /** WidgetModel is one model's state and who watches it. */
 export interface WidgetModel {
   id: string;
   state: Record<string, unknown>;
   closed: boolean;
+  /** stale is set for a model read from the notebook's saved snapshot, not live in the kernel. */
+  stale?: boolean;
   listeners: Set<(changed: string[]) => void>;
   custom: Set<(content: unknown) => void>;
 }
@@ -96,7 +104,7 @@ export class WidgetStore {
    */
   set(id: string, patch: Record<string, unknown>): CommMsg | null {
     const m = this.models.get(id);
-    if (!m || m.closed) return null;
+    if (!m || m.closed || m.stale) return null;
     Object.assign(m.state, patch);
     const keys = Object.keys(patch);
     for (const fn of m.listeners) fn(keys);
@@ -106,8 +114,57 @@ export class WidgetStore {
   /** custom returns the comm_msg of a custom event (a button click). */
   custom(id: string, content: unknown): CommMsg | null {
     const m = this.models.get(id);
-    if (!m || m.closed) return null;
+    if (!m || m.closed || m.stale) return null;
     return { comm_id: id, data: { method: "custom", content } };
+  }
+
+  /**
+   * load adds models from a state map (id → state): live ones from the
+   * kernel's update_states, stale ones from the notebook's snapshot. A live
+   * state revives a stale model in place, so views already drawn follow it.
+   */
+  load(states: Record<string, unknown>, live: boolean): void {
+    for (const [id, v] of Object.entries(states)) {
+      if (typeof v !== "object" || v === null) continue;
+      // update_states and snapshots wrap the state: {model_name, ..., state}.
+      const raw = v as Record<string, unknown>;
+      const st = ("model_name" in raw && typeof raw.state === "object" && raw.state !== null ? raw.state : raw) as Record<string, unknown>;
+      const m = this.models.get(id);
+      if (m) {
+        if (!live || !m.stale) continue;
+        m.stale = false;
+        Object.assign(m.state, st);
+        for (const fn of m.listeners) fn(Object.keys(st));
+        continue;
+      }
+      const nm: WidgetModel = { id, state: { ...st }, closed: false, stale: !live, listeners: new Set(), custom: new Set() };
+      this.models.set(id, nm);
+      for (const fn of this.waiting.get(id) ?? []) fn(nm);
+      this.waiting.delete(id);
+    }
+  }
+
+  /** loadSnapshot reads a notebook's metadata.widgets (stale models). */
+  loadSnapshot(widgets: unknown): void {
+    const snap = (widgets as Record<string, unknown> | undefined)?.[WIDGET_STATE_MIME] as { state?: Record<string, { state?: unknown }> } | undefined;
+    if (!snap?.state) return;
+    const states: Record<string, unknown> = {};
+    for (const [id, e] of Object.entries(snap.state)) if (e && typeof e.state === "object") states[id] = e.state;
+    this.load(states, false);
+  }
+
+  /** snapshot is the live models as nbformat's widget state (for metadata.widgets), or null. */
+  snapshot(): Record<string, unknown> | null {
+    const state: Record<string, unknown> = {};
+    for (const m of this.models.values()) {
+      if (m.stale) continue;
+      state[m.id] = {
+        model_name: m.state._model_name, model_module: m.state._model_module,
+        model_module_version: m.state._model_module_version, state: m.state,
+      };
+    }
+    if (Object.keys(state).length === 0) return null;
+    return { [WIDGET_STATE_MIME]: { version_major: 2, version_minor: 0, state } };
   }
 
   /** clear forgets every model (the kernel restarted). */

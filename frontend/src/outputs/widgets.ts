@@ -34,6 +34,12 @@ let uid = 0;
 
 /** watch runs draw now and on every model change while root is on the page. */
 function watch(m: WidgetModel, root: HTMLElement, draw: (changed: string[]) => void): void {
+  const mark = () => {
+    root.classList.toggle("widget-stale", !!m.stale);
+    if (m.stale) root.title = "As saved: run the cell to use this widget";
+    else if (root.title.startsWith("As saved")) root.title = "";
+  };
+  mark();
   draw([]);
   const fn = (changed: string[]) => {
     if (!root.isConnected && root.dataset.attached === "1") {
@@ -44,6 +50,7 @@ function watch(m: WidgetModel, root: HTMLElement, draw: (changed: string[]) => v
       root.classList.add("widget-closed");
       root.title = "This widget was closed by the kernel";
     }
+    mark();
     draw(changed);
   };
   m.listeners.add(fn);

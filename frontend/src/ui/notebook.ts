@@ -6,7 +6,7 @@ import { atFirstLine, atLastLine, closePopups, cursorOffset } from "../editor";
 import {
   applyIOPub, clearDraft, clearOutputs, copyCell, deleteCells, duplicateCell, errorLocation, insertCell, markDone,
   markQueued, markRunning, mergeCells, RunQueue, moveCell, moveDraft, newCell, parseNotebook, readDraft, restoreCells,
-  setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, WidgetStore, WIDGET_VIEW_MIME, type Cell,
+  setCellType, splitCell, toIpynb, updateDisplay, writeDraft, NotebookError, WidgetStore, WIDGET_CONTROL_TARGET, WIDGET_VIEW_MIME, type Cell,
   type CellType, type CommMsg, type Deleted, type Notebook,
 } from "../notebook";
 import { registerRenderer, renderOutput, widgetRenderer } from "../outputs";
@@ -118,7 +118,13 @@ export class NotebookPage implements CellHost {
         void this.save();
       }
     });
-    this.session.onState((s) => this.showStatus(s));
+    this.session.onState((s) => {
+      this.showStatus(s);
+      if (s === "idle" && !this.statesAsked) {
+        this.statesAsked = true;
+        this.requestWidgetStates();
+      }
+    });
     this.session.onRestart((why) => this.kernelLost(why));
     this.session.onIOPub((m) => this.broadcast(m));
     window.addEventListener("beforeunload", (e) => {
@@ -178,6 +184,8 @@ export class NotebookPage implements CellHost {
         clearDraft(localStorage, this.path);
       }
     }
+    // Widgets as saved show (dimmed) until the kernel has them live again.
+    this.widgets.loadSnapshot(this.nb.metadata.widgets);
     // An empty notebook (a new untitled one) starts with one code cell to type in.
     if (this.nb.cells.length === 0) this.nb.cells.push(newCell("code"));
     this.renderAll();
@@ -266,6 +274,7 @@ export class NotebookPage implements CellHost {
   private kernelLost(why: string): void {
     this.foreign.clear();
     this.widgets.clear();
+    this.statesAsked = false;
     const now = performance.now();
     for (const c of this.queue.abort(now)) this.viewOf(c)?.scheduleRender();
     for (const v of this.views) {
@@ -315,6 +324,22 @@ export class NotebookPage implements CellHost {
     if (t !== "update_display_data" && applyIOPub(cell, t, content)) v?.scheduleRender(true);
   }
 
+  // After a reload the kernel may still hold widgets this page has not seen:
+  // ask its control comm for every model's state (request_states).
+  private statesAsked = false;
+  private controlComm = "";
+
+  private requestWidgetStates(): void {
+    try {
+      this.controlComm = "ctl-" + Math.random().toString(16).slice(2);
+      this.session.send("comm_open", { comm_id: this.controlComm, target_name: WIDGET_CONTROL_TARGET, data: {} });
+      this.session.send("comm_msg", { comm_id: this.controlComm, data: { method: "request_states" } });
+    } catch {
+      /* no kernel yet: asked again on the next idle */
+      this.statesAsked = false;
+    }
+  }
+
   private sendComm(msg: CommMsg): void {
     try {
       this.session.send("comm_msg", msg);
@@ -327,6 +352,11 @@ export class NotebookPage implements CellHost {
     if (!this.nb) return;
     const t = m.header.msg_type;
     if (t === "comm_open" || t === "comm_msg" || t === "comm_close") {
+      const c = m.content as { comm_id?: string; data?: { method?: string; states?: Record<string, unknown> } };
+      if (c.comm_id && c.comm_id === this.controlComm) {
+        if (c.data?.method === "update_states" && c.data.states) this.widgets.load(c.data.states, true);
+        return;
+      }
       this.widgets.handle(t, m.content as Record<string, unknown>);
       return;
     }
@@ -376,6 +406,8 @@ export class NotebookPage implements CellHost {
     if (this.saving) await this.saving;
     if (auto && (!this.dirty || this.conflictPaused)) return;
     const version = this.version;
+    const snap = this.widgets.snapshot();
+    if (snap) this.nb.metadata.widgets = snap;
     const content = toIpynb(this.nb);
     this.saveState.textContent = "Saving…";
     const run = async (): Promise<"ok" | "conflict" | "failed"> => {
