@@ -59,3 +59,14 @@ test("snapshots load stale, live states revive them in place, snapshot() saves l
   assert.equal(snap["application/vnd.jupyter.widget-state+json"].state.a.model_name, "IntSliderModel");
   assert.equal(snap["application/vnd.jupyter.widget-state+json"].state.a.state.value, 9);
 });
+
+test("binary buffers land at their buffer_paths", () => {
+  const s = new WidgetStore();
+  s.handle("comm_open", { comm_id: "img", target_name: "jupyter.widget", data: { state: { value: null, meta: { thumb: null } }, buffer_paths: [["value"], ["meta", "thumb"]] } },
+    [Buffer.from([1, 2, 3]).toString("base64"), Buffer.from([9]).toString("base64")]);
+  const st = s.get("img")!.state as { value: Uint8Array; meta: { thumb: Uint8Array } };
+  assert.deepEqual([...st.value], [1, 2, 3]);
+  assert.deepEqual([...st.meta.thumb], [9]);
+  s.handle("comm_msg", { comm_id: "img", data: { method: "update", state: { value: null }, buffer_paths: [["value"]] } }, [Buffer.from([7]).toString("base64")]);
+  assert.deepEqual([...(s.get("img")!.state.value as Uint8Array)], [7]);
+});

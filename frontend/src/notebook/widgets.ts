@@ -33,6 +33,34 @@ export function refId(v: unknown): string {
   return typeof v === "string" && v.startsWith("IPY_MODEL_") ? v.slice("IPY_MODEL_".length) : "";
 }
 
+/** decodeBuffer turns a message buffer (base64 in JSON frames) into bytes. */
+export function decodeBuffer(b: unknown): Uint8Array {
+  if (b instanceof Uint8Array) return b;
+  if (typeof b !== "string") return new Uint8Array(0);
+  const bin = atob(b);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * putBuffers places binary buffers into a state at their buffer_paths
+ * (the protocol sends []byte values out of band), in place.
+ */
+export function putBuffers(state: Record<string, unknown>, paths: unknown, buffers: unknown[] | undefined): void {
+  if (!Array.isArray(paths) || !buffers) return;
+  paths.forEach((path, i) => {
+    if (!Array.isArray(path) || path.length === 0 || i >= buffers.length) return;
+    let obj: Record<string | number, unknown> = state;
+    for (const k of path.slice(0, -1)) {
+      const next = obj[k as string];
+      if (typeof next !== "object" || next === null) return;
+      obj = next as Record<string | number, unknown>;
+    }
+    obj[path[path.length - 1] as string] = decodeBuffer(buffers[i]);
+  });
+}
+
 /** WidgetStore holds the live widget models of one kernel. */
 export class WidgetStore {
   private models = new Map<string, WidgetModel>();
@@ -59,7 +87,7 @@ export class WidgetStore {
    * handle applies one iopub message (comm_open, comm_msg, comm_close). It
    * returns true when it was a widget message.
    */
-  handle(msgType: string, content: Record<string, unknown>): boolean {
+  handle(msgType: string, content: Record<string, unknown>, buffers?: unknown[]): boolean {
     const id = String(content.comm_id ?? "");
     if (!id) return false;
     const data = (content.data ?? {}) as Record<string, unknown>;
@@ -67,6 +95,7 @@ export class WidgetStore {
       case "comm_open": {
         if (content.target_name !== "jupyter.widget") return false;
         const m: WidgetModel = { id, state: { ...((data.state ?? {}) as Record<string, unknown>) }, closed: false, listeners: new Set(), custom: new Set() };
+        putBuffers(m.state, data.buffer_paths, buffers);
         this.models.set(id, m);
         for (const fn of this.waiting.get(id) ?? []) fn(m);
         this.waiting.delete(id);
@@ -77,7 +106,8 @@ export class WidgetStore {
         if (!m) return false;
         const method = data.method;
         if (method === "update" || method === "echo_update") {
-          const patch = (data.state ?? {}) as Record<string, unknown>;
+          const patch = { ...((data.state ?? {}) as Record<string, unknown>) };
+          putBuffers(patch, data.buffer_paths, buffers);
           Object.assign(m.state, patch);
           const keys = Object.keys(patch);
           for (const fn of m.listeners) fn(keys);

@@ -357,7 +357,7 @@ export class NotebookPage implements CellHost {
         if (c.data?.method === "update_states" && c.data.states) this.widgets.load(c.data.states, true);
         return;
       }
-      this.widgets.handle(t, m.content as Record<string, unknown>);
+      this.widgets.handle(t, m.content as Record<string, unknown>, m.buffers);
       return;
     }
     if (!this.session.mine(m)) this.followForeign(m);
