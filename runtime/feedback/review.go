@@ -16,6 +16,7 @@ import (
 	"tandem.dev/tandem/runtime/data"
 	"tandem.dev/tandem/runtime/ledger"
 	"tandem.dev/tandem/runtime/ledger/sqlite"
+	"tandem.dev/tandem/runtime/nn"
 	"tandem.dev/tandem/runtime/widget"
 )
 
@@ -33,6 +34,10 @@ type ReviewOptions struct {
 	Author string
 	// Limit reviews only the first Limit rows of the queue (0: all).
 	Limit int
+	// Model, when set, is explained for each row shown (Explain without
+	// permutation importance): its nearest rows with their labels and the
+	// features that drive its prediction, so the person can judge it.
+	Model nn.Module
 }
 
 // Reviewer is the review widget: one row of a queue at a time, its
@@ -48,6 +53,7 @@ type Reviewer struct {
 	link   *ledgerLink
 	items  []Item
 	author string
+	model  nn.Module
 
 	picMu sync.Mutex
 	pics  map[string]string // row key → PNG data URI (base rows do not change)
@@ -71,7 +77,7 @@ func ReviewWith(ds *data.Dataset, q *Queue, o ReviewOptions) *Reviewer {
 	if author == "" {
 		author = currentAuthor()
 	}
-	r := &Reviewer{q: q, link: linkFor(ds, o.Store), items: items, author: author}
+	r := &Reviewer{q: q, link: linkFor(ds, o.Store), items: items, author: author, model: o.Model}
 	st := map[string]any{
 		"kind": "review", "dataset": r.link.name, "version": r.link.version, "model_version": q.ModelVersion,
 		"classes": anyStrings(q.Classes), "n": len(items), "author": author, "done": 0, "error": "",
@@ -184,6 +190,11 @@ func (r *Reviewer) row(i int) map[string]any {
 	} else {
 		out["missing"] = fmt.Sprintf("row %s is not in the dataset any more", it.Key)
 	}
+	if r.model != nil {
+		if ex := r.explain(it.Key); ex != nil {
+			out["explain"] = ex
+		}
+	}
 	if row, ok := r.link.state().Row(it.Key); ok {
 		if row.Relabeled {
 			out["label"] = row.Label
@@ -205,6 +216,33 @@ func (r *Reviewer) row(i int) map[string]any {
 		}
 	}
 	return out
+}
+
+// explain returns the model's explanation of the row with key, for the
+// browser: nearest rows and driving features; nil if it cannot be made.
+func (r *Reviewer) explain(key string) (out map[string]any) {
+	defer func() {
+		if recover() != nil { // a row with missing features has no explanation
+			out = nil
+		}
+	}()
+	ds := r.link.ds.Snapshot()
+	i := ds.Index(key)
+	if i < 0 {
+		return nil
+	}
+	ex := ExplainWith(r.model, ds, i, ExplainOptions{Neighbors: 5, Features: 6, NoImportance: true})
+	var nb, fs []any
+	for _, n := range ex.Neighbors {
+		nb = append(nb, map[string]any{"key": n.Key, "label": n.Label, "distance": round3(n.Distance)})
+	}
+	for j, c := range ex.Contributions {
+		if j == 6 {
+			break
+		}
+		fs = append(fs, map[string]any{"feature": c.Feature, "value": round3(c.Value), "amount": round3(c.Amount)})
+	}
+	return map[string]any{"predicted": ex.Predicted, "runner_up": ex.RunnerUp, "neighbors": nb, "features": fs}
 }
 
 func round3(v float64) float64 {

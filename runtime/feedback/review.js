@@ -129,7 +129,11 @@ export default {
         dec ? h("div", { class: "ok" }, `saved: ${dec.kind} ${dec.new || ""} by ${dec.author}`) : null,
         row.conflict ? h("div", { class: "warn conflict" }, "conflict: " + row.conflict) : null,
         row.missing ? h("div", { class: "err" }, row.missing) : null,
-        (row.notes || []).map((t) => h("div", { class: "note" }, "note: ", t)))));
+        (row.notes || []).map((t) => h("div", { class: "note" }, "note: ", t)),
+        row.explain ? h("div", { class: "explain" },
+          h("div", {}, "nearest rows: ", (row.explain.neighbors || []).map((n) => `${n.label} (${n.distance})`).join(", ")),
+          h("div", {}, `why ${row.explain.predicted} over ${row.explain.runner_up}: `,
+            (row.explain.features || []).map((f) => `${f.feature} ${f.amount > 0 ? "+" : ""}${f.amount}`).join(", "))) : null)));
       const btns = h("div", {});
       c.slice(0, 10).forEach((name, i) => btns.append(h("button", { class: name === row.label ? "sel" : "", title: "key " + (i === 9 ? 0 : i + 1),
         onclick: () => decide(name === row.label ? "accept" : "relabel", { new: name }) }, name)));

@@ -16,6 +16,8 @@ import (
 	"tandem.dev/tandem/runtime/feedback"
 	"tandem.dev/tandem/runtime/ledger"
 	"tandem.dev/tandem/runtime/ledger/sqlite"
+	"tandem.dev/tandem/runtime/nn"
+	"tandem.dev/tandem/runtime/train"
 	"tandem.dev/tandem/runtime/widget"
 )
 
@@ -502,5 +504,20 @@ func TestReview_Agreement(t *testing.T) {
 	a := r.Agreement("ann", "bob")
 	if a.Rows != 5 || a.Agree != 4 {
 		t.Errorf("got %+v want 5 rows decided by both, 4 alike", a)
+	}
+}
+
+func TestReview_Explain(t *testing.T) {
+	widget.Reset()
+	defer widget.Reset()
+	ds := data.Iris()
+	nn.Seed(1)
+	m := nn.NewLinear(4, 3)
+	train.Fit(m, ds, train.Config{Epochs: 20, Quiet: true})
+	q := &feedback.Queue{Dataset: ds.Name(), Classes: ds.Classes(), Items: []feedback.Item{{Key: ds.Key(0), Given: ds.LabelStrings()[0]}}}
+	r := feedback.ReviewWith(ds, q, feedback.ReviewOptions{Store: ledger.NewMemoryStore(), Model: m})
+	ex, _ := r.Model().Get("current").(map[string]any)["explain"].(map[string]any)
+	if ex == nil || len(ex["neighbors"].([]any)) != 5 || len(ex["features"].([]any)) != 4 {
+		t.Fatalf("got explanation %v want 5 nearest rows and the 4 features", ex)
 	}
 }
