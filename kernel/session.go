@@ -279,6 +279,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 				}
 			}),
 			"SetFunc": reflect.ValueOf(s.setFunc),
+			"TypeTag": reflect.ValueOf((*typeTag)(nil)),
 			"Shape":   shapeValue,
 		},
 	}
@@ -315,6 +316,14 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	s.code = 0
 	return in, nil
 }
+
+// typeTag is the type of the blank field the cell rewriter adds to an
+// empty cell struct type to give it a reflect type of its own
+// (cell.TypeTag). It formats as nothing, so the struct prints as "{}".
+type typeTag struct{}
+
+// Format writes nothing.
+func (typeTag) Format(fmt.State, rune) {}
 
 func quote(s string) string { return "\"" + s + "\"" }
 

@@ -34,6 +34,12 @@ const (
 	// MainFunc is what a cell's func main is renamed to; the cell calls it
 	// once, after its other code.
 	MainFunc = "__tmain"
+	// TypeTag is the compiled zero-size type of the field the rewriter
+	// adds to an empty cell struct type (see structTag): it formats as
+	// nothing, so %v of the value stays "{}".
+	TypeTag = HelperAlias + ".TypeTag"
+	// SwitchVar binds the value of a type switch that does not.
+	SwitchVar = "__tts"
 	// Reserved prefixes every name above.
 	Reserved = "__t"
 )
@@ -250,11 +256,12 @@ type splitter struct {
 	decl    map[string]bool
 	base    map[*ast.File]int
 	tmp     int
-	main    *ast.FuncDecl     // a func main, renamed MainFunc and run at the end
-	basic   map[string]string // cell variables of a basic type, from their := ("" if ambiguous)
-	types   map[string]string // cell variables of a chan or func type, from their := ("" if ambiguous)
-	hoist   map[int]string    // node offset → variable of a hoisted generic call
-	generic map[string]bool   // generic funcs the cell declares
+	main    *ast.FuncDecl          // a func main, renamed MainFunc and run at the end
+	basic   map[string]string      // cell variables of a basic type, from their := ("" if ambiguous)
+	types   map[string]string      // cell variables of a chan or func type, from their := ("" if ambiguous)
+	hoist   map[int]string         // node offset → variable of a hoisted generic call
+	generic map[string]bool        // generic funcs the cell declares
+	topType map[*ast.TypeSpec]bool // type specs at the top level of the cell
 }
 
 func lineStarts(s string) []int {
@@ -490,6 +497,14 @@ func (s *splitter) rewrite() error {
 			s.decl[fd.Name.Name] = true
 			if fd.Type.TypeParams.NumFields() > 0 {
 				s.generic[fd.Name.Name] = true
+			}
+		}
+	}
+	s.topType = map[*ast.TypeSpec]bool{}
+	for _, n := range s.nodes {
+		if gd, ok := n.n.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, sp := range gd.Specs {
+				s.topType[sp.(*ast.TypeSpec)] = true
 			}
 		}
 	}
@@ -773,10 +788,64 @@ func (s *splitter) walk(root ast.Node) error {
 			s.builtin(x)
 		case *ast.GoStmt:
 			s.goStmt(x)
+		case *ast.TypeSpec:
+			s.structTag(x)
+		case *ast.TypeSwitchStmt:
+			if es, ok := x.Assign.(*ast.ExprStmt); ok {
+				// yaegi matches an interpreted type only in a type switch
+				// that binds the value (without it, `case T:` of a cell
+				// type never matches): bind it to an unused name
+				p := s.off(es.Pos())
+				s.add(p, p, SwitchVar+" := ")
+			}
 		}
 		return true
 	})
 	return err
+}
+
+// structTag makes the reflect type of a struct type the cell defines its
+// own. yaegi builds a struct type's reflect type with reflect.StructOf,
+// which returns one type for identical field lists: `type H struct{}` and
+// `type R struct{}` would share it, and a type switch, a type assertion or
+// the kernel's rendering would take an R for an H. The last field gets the
+// tag key `tandem:"<name>"` (a struct tag is part of a reflect type's
+// identity, and conversions ignore tags); an empty struct gets a blank
+// field of the compiled zero-size TypeTag carrying the tag (json:"-", and
+// it prints as nothing: %v stays "{}", %+v shows "{X_:}"). Composite
+// literals, equality and map keys are unchanged. A local type's name gets
+// its position, so local types of the same name stay apart.
+func (s *splitter) structTag(ts *ast.TypeSpec) {
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok || ts.Assign.IsValid() || st.Fields == nil {
+		return
+	}
+	name := ts.Name.Name
+	if !s.topType[ts] {
+		l, c := s.lc(s.off(ts.Pos()))
+		name += "@" + strconv.Itoa(s.opt.Cell) + "." + strconv.Itoa(l) + "." + strconv.Itoa(c)
+	}
+	key := `tandem:` + strconv.Quote(name)
+	fl := st.Fields.List
+	if len(fl) == 0 {
+		p := s.off(st.Fields.Opening) + 1
+		s.add(p, p, " _ "+TypeTag+" "+strconv.Quote(`json:"-" `+key)+"; ")
+		return
+	}
+	last := fl[len(fl)-1]
+	if last.Tag == nil {
+		p := s.off(last.Type.End())
+		s.add(p, p, " "+strconv.Quote(key))
+		return
+	}
+	old, err := strconv.Unquote(last.Tag.Value)
+	if err != nil {
+		return
+	}
+	if old != "" {
+		old += " "
+	}
+	s.add(s.off(last.Tag.Pos()), s.off(last.Tag.End()), strconv.Quote(old+key))
 }
 
 // GoRecover is inserted at the start of goroutines a cell starts: a panic
