@@ -127,7 +127,21 @@ func (s *Session) panicError(v any, mark int, trace []string) *CellError {
 		e.Cell, e.Line = frs[0].cell, frs[0].line
 	}
 	if len(frs) == 0 || frs[0].name == "" {
-		return e // failed at the top level: the error's position says where
+		// failed at the top level: the error's position says where, and
+		// the statement's operands are globals that tell the bounds
+		if mark > 0 && e.Cell == s.count {
+			for _, b := range []struct {
+				msg   string
+				slice bool
+			}{{"runtime error: index out of range", false}, {"runtime error: slice bounds out of range", true}} {
+				if e.Msg == b.msg {
+					if d := s.boundsDetail(e.Line, e.Col, b.slice); d != "" {
+						e.Msg += " " + d
+					}
+				}
+			}
+		}
+		return e
 	}
 	for i, f := range frs {
 		if f.name == "" && i > 0 && frs[i-1].name == "" {
@@ -206,6 +220,10 @@ func panicMsg(v any) string {
 		m = x.String()
 	default:
 		m = fmt.Sprintf("%v", v)
+	}
+	if c, _, _, rest := decodePos(m); c > 0 {
+		// a failed type assertion: "<pos>: interface conversion: …"
+		m = rest
 	}
 	// yaegi runs cell code through reflect: say what Go would say
 	for _, r := range reflectPanics {

@@ -31,7 +31,7 @@ func ExampleSession_Execute() {
 	// Output:
 	// stdout: computing
 	// 2 42
-	// cell 3, line 2:1: panic: runtime error: index out of range
+	// cell 3, line 2:1: panic: runtime error: index out of range [20] with length 1
 }
 
 func ExampleSession_Complete() {
