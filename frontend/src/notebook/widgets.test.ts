@@ -70,3 +70,20 @@ test("binary buffers land at their buffer_paths", () => {
   s.handle("comm_msg", { comm_id: "img", data: { method: "update", state: { value: null }, buffer_paths: [["value"]] } }, [Buffer.from([7]).toString("base64")]);
   assert.deepEqual([...(s.get("img")!.state.value as Uint8Array)], [7]);
 });
+
+test("an echo of an older update does not undo a newer local change (protocol 2.1)", () => {
+  const s = new WidgetStore();
+  s.handle("comm_open", { comm_id: "w", target_name: "jupyter.widget", data: { state: { value: 0 } } });
+  const u1 = s.set("w", { value: 1 })!;
+  s.sent(u1, "m1");
+  const u2 = s.set("w", { value: 2 })!;
+  s.sent(u2, "m2");
+  s.handle("comm_msg", { comm_id: "w", data: { method: "echo_update", state: { value: 1 } } }, undefined, "m1");
+  assert.equal(s.get("w")!.state.value, 2, "the stale echo of m1 is ignored");
+  s.handle("comm_msg", { comm_id: "w", data: { method: "echo_update", state: { value: 2 } } }, undefined, "m2");
+  assert.equal(s.get("w")!.pending!.size, 0);
+  s.handle("comm_msg", { comm_id: "w", data: { method: "echo_update", state: { value: 7 } } }, undefined, "other-tab");
+  assert.equal(s.get("w")!.state.value, 7, "another tab's change applies");
+  s.handle("comm_msg", { comm_id: "w", data: { method: "update", state: { value: 8 } } }, undefined, "m9");
+  assert.equal(s.get("w")!.state.value, 8, "the kernel's own updates always apply");
+});

@@ -20,6 +20,12 @@ export interface WidgetModel {
   stale?: boolean;
   listeners: Set<(changed: string[]) => void>;
   custom: Set<(content: unknown) => void>;
+  /**
+   * pending maps an attribute this tab changed to the msg_id of the update
+   * that carried it, until the kernel's echo_update of that message comes
+   * back (protocol 2.1): older echoes must not undo a newer local change.
+   */
+  pending?: Map<string, string>;
 }
 
 /** A comm_msg content for the kernel. */
@@ -87,7 +93,7 @@ export class WidgetStore {
    * handle applies one iopub message (comm_open, comm_msg, comm_close). It
    * returns true when it was a widget message.
    */
-  handle(msgType: string, content: Record<string, unknown>, buffers?: unknown[]): boolean {
+  handle(msgType: string, content: Record<string, unknown>, buffers?: unknown[], parentId = ""): boolean {
     const id = String(content.comm_id ?? "");
     if (!id) return false;
     const data = (content.data ?? {}) as Record<string, unknown>;
@@ -108,6 +114,18 @@ export class WidgetStore {
         if (method === "update" || method === "echo_update") {
           const patch = { ...((data.state ?? {}) as Record<string, unknown>) };
           putBuffers(patch, data.buffer_paths, buffers);
+          if (method === "echo_update" && m.pending) {
+            // An echo of this tab's own update is already applied; an echo
+            // of anything older than this tab's latest change of an
+            // attribute would roll it back. Other tabs' echoes apply.
+            for (const k of Object.keys(patch)) {
+              const mine = m.pending.get(k);
+              if (mine === undefined) continue;
+              if (mine === parentId) m.pending.delete(k);
+              delete patch[k];
+            }
+            if (Object.keys(patch).length === 0) return true;
+          }
           Object.assign(m.state, patch);
           const keys = Object.keys(patch);
           for (const fn of m.listeners) fn(keys);
@@ -139,6 +157,17 @@ export class WidgetStore {
     const keys = Object.keys(patch);
     for (const fn of m.listeners) fn(keys);
     return { comm_id: id, data: { method: "update", state: patch, buffer_paths: [] } };
+  }
+
+  /**
+   * sent records the msg_id of the update set() returned, once it is sent,
+   * so the kernel's echo of it is recognised (see handle).
+   */
+  sent(msg: CommMsg, msgId: string): void {
+    const m = this.models.get(msg.comm_id);
+    if (!m || msg.data.method !== "update" || !msgId) return;
+    m.pending ??= new Map();
+    for (const k of Object.keys((msg.data.state ?? {}) as Record<string, unknown>)) m.pending.set(k, msgId);
   }
 
   /** custom returns the comm_msg of a custom event (a button click). */

@@ -332,8 +332,8 @@ export class NotebookPage implements CellHost {
   private requestWidgetStates(): void {
     try {
       this.controlComm = "ctl-" + Math.random().toString(16).slice(2);
-      this.session.send("comm_open", { comm_id: this.controlComm, target_name: WIDGET_CONTROL_TARGET, data: {} });
-      this.session.send("comm_msg", { comm_id: this.controlComm, data: { method: "request_states" } });
+      this.session.done(this.session.send("comm_open", { comm_id: this.controlComm, target_name: WIDGET_CONTROL_TARGET, data: {} }));
+      this.session.done(this.session.send("comm_msg", { comm_id: this.controlComm, data: { method: "request_states" } }));
     } catch {
       /* no kernel yet: asked again on the next idle */
       this.statesAsked = false;
@@ -342,7 +342,9 @@ export class NotebookPage implements CellHost {
 
   private sendComm(msg: CommMsg): void {
     try {
-      this.session.send("comm_msg", msg);
+      const id = this.session.send("comm_msg", msg);
+      this.session.done(id); // nothing answers a comm message: keep no handlers
+      this.widgets.sent(msg, id);
     } catch (e) {
       toast(`The widget cannot reach the kernel: ${(e as Error).message}`, "error");
     }
@@ -357,7 +359,7 @@ export class NotebookPage implements CellHost {
         if (c.data?.method === "update_states" && c.data.states) this.widgets.load(c.data.states, true);
         return;
       }
-      this.widgets.handle(t, m.content as Record<string, unknown>, m.buffers);
+      this.widgets.handle(t, m.content as Record<string, unknown>, m.buffers, m.parent_header?.msg_id ?? "");
       return;
     }
     if (!this.session.mine(m)) this.followForeign(m);
