@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,7 @@ type Model struct {
 
 	observers []observer
 	custom    []func(content map[string]any)
+	customMsg []func(Msg) // HandleNow given interpreted closures: queued
 	now       []func(Msg)
 
 	nowMu      sync.Mutex
@@ -206,10 +208,28 @@ func (m *Model) OnCustom(fn func(content map[string]any)) {
 // only — the review widget writes decisions to the ledger this way — and
 // must never be given a closure written in a cell: interpreted code must
 // not run beside a cell (use OnCustom).
+//
+// A closure written in a cell is recognised (the interpreter makes it with
+// reflect.MakeFunc) and queued like OnCustom instead, so HandleNow is safe
+// from cells too.
 func (m *Model) HandleNow(fn func(Msg)) {
+	if interpreted(fn) {
+		m.mu.Lock()
+		m.customMsg = append(m.customMsg, fn)
+		m.mu.Unlock()
+		return
+	}
 	m.mu.Lock()
 	m.now = append(m.now, fn)
 	m.mu.Unlock()
+}
+
+// interpreted reports whether fn was made by reflect.MakeFunc, as yaegi
+// makes the functions a cell passes to compiled code.
+func interpreted(fn any) bool {
+	pc := reflect.ValueOf(fn).Pointer()
+	f := runtime.FuncForPC(pc)
+	return f != nil && strings.HasPrefix(f.Name(), "reflect.makeFuncStub")
 }
 
 // Send sends a custom message to the front ends.
@@ -271,7 +291,12 @@ func (m *Model) deliver(msg Message) {
 		m.mu.Lock()
 		now := append([]func(Msg){}, m.now...)
 		custom := append([]func(map[string]any){}, m.custom...)
+		customMsg := append([]func(Msg){}, m.customMsg...)
 		m.mu.Unlock()
+		for _, fn := range customMsg {
+			fn, msg := fn, Msg{Content: content, Buffers: msg.Buffers, From: msg.From}
+			schedule(msg.From, func() { fn(msg) })
+		}
 		if len(now) > 0 {
 			m.queueNow(Msg{Content: content, Buffers: msg.Buffers, From: msg.From}, now)
 		}
@@ -279,7 +304,7 @@ func (m *Model) deliver(msg Message) {
 			fn := fn
 			schedule(msg.From, func() { fn(content) })
 		}
-		if len(custom) > 0 {
+		if len(custom)+len(customMsg) > 0 {
 			m.runIfNoScheduler()
 		}
 	}

@@ -331,3 +331,24 @@ func ExampleNewHBox() {
 }
 
 var _ = time.Second
+
+// TestModel_HandleNowInterpreted: a function made by reflect.MakeFunc (as
+// the interpreter makes a cell's closures) given to HandleNow is queued for
+// the executor like OnCustom, never run beside a cell.
+func TestModel_HandleNowInterpreted(t *testing.T) {
+	setup(t)
+	widget.SetScheduler(func() {})
+	m := widget.NewCustom(widget.CustomOptions{})
+	ran := 0
+	fn := reflect.MakeFunc(reflect.TypeOf(func(widget.Msg) {}), func([]reflect.Value) []reflect.Value { ran++; return nil }).Interface().(func(widget.Msg))
+	m.HandleNow(fn)
+	widget.Deliver(widget.Message{Type: "comm_msg", ID: m.ID(), Data: map[string]any{"method": "custom", "content": map[string]any{}}})
+	m.Idle()
+	if ran != 0 || widget.Pending() != 1 {
+		t.Fatalf("got ran %d, pending %d want 0, 1", ran, widget.Pending())
+	}
+	widget.RunPending(nil)
+	if ran != 1 {
+		t.Errorf("got ran %d after RunPending want 1", ran)
+	}
+}
