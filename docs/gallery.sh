@@ -29,7 +29,7 @@ done
 "$bin" export --to gallery "${pages[@]}" -o "$out/site"
 
 shot() { # shot URL PNG WIDTH HEIGHT
-	"$chrome" --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=10000 \
+	"$chrome" --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=30000 \
 		--window-size="$3,$4" --screenshot="$2" "$1" >/dev/null 2>&1
 }
 shot "file://$out/site/index.html" docs/gallery.png 1280 1400
