@@ -165,3 +165,24 @@ feedback.Grid(iris)`}, cell{Source: "mx := 0.0\nfor _, v := range iris.Column(ir
 	p.runCell(1)
 	p.waitOutput(1, "max 9.5", 30*time.Second) // the largest was 7.9
 }
+
+// TestCallbackOutput: what a widget callback prints appears under the cell
+// that shows the widget, and a callback clicked while a cell runs waits for
+// it (callbacks run one at a time with cells).
+func TestCallbackOutput(t *testing.T) {
+	p := newPage(t)
+	name := writeNotebook(t, "callback.ipynb",
+		cell{Source: "n := 0\nb := widget.NewButton(\"Say\")\nb.OnClick(func() { n++; fmt.Println(\"clicked\", n) })\nwidget.NewHBox([]widget.Widget{b})"},
+		cell{Source: "for i := 0; i < 30; i++ {\n\ttime.Sleep(50 * time.Millisecond)\n}\nfmt.Println(\"slow cell saw\", n)"})
+	p.openNotebook(name)
+	p.waitKernel()
+	p.runCell(0)
+	p.waitFor(`!!document.querySelector(".cells > .cell:nth-child(1) button.widget-button")`, 10*time.Second)
+	p.do(chromedp.Click(chromedp.CSS(".cells > .cell:nth-child(1) button.widget-button")))
+	p.waitOutput(0, "clicked 1", 10*time.Second)
+	p.runCell(1)
+	time.Sleep(200 * time.Millisecond)
+	p.do(chromedp.Click(chromedp.CSS(".cells > .cell:nth-child(1) button.widget-button")))
+	p.waitOutput(1, "slow cell saw 1", 20*time.Second) // the click waited for the cell
+	p.waitOutput(0, "clicked 2", 10*time.Second)
+}

@@ -87,3 +87,13 @@ test("an echo of an older update does not undo a newer local change (protocol 2.
   s.handle("comm_msg", { comm_id: "w", data: { method: "update", state: { value: 8 } } }, undefined, "m9");
   assert.equal(s.get("w")!.state.value, 8, "the kernel's own updates always apply");
 });
+
+test("contains finds a model inside boxes", () => {
+  const s = new WidgetStore();
+  s.handle("comm_open", { comm_id: "b", target_name: "jupyter.widget", data: { state: { _model_name: "ButtonModel" } } });
+  s.handle("comm_open", { comm_id: "h", target_name: "jupyter.widget", data: { state: { _model_name: "HBoxModel", children: ["IPY_MODEL_b"] } } });
+  s.handle("comm_open", { comm_id: "v", target_name: "jupyter.widget", data: { state: { _model_name: "VBoxModel", children: ["IPY_MODEL_h"] } } });
+  assert.ok(s.contains("v", "b"));
+  assert.ok(s.contains("b", "b"));
+  assert.ok(!s.contains("b", "v"));
+});

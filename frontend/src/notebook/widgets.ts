@@ -236,6 +236,18 @@ export class WidgetStore {
     }
   }
 
+  /**
+   * contains reports whether the view of model root shows model id: root
+   * itself, or a box whose children (at any depth) include it.
+   */
+  contains(root: string, id: string, depth = 0): boolean {
+    if (root === id) return true;
+    const m = this.models.get(root);
+    if (!m || depth > 20) return false;
+    const kids = m.state.children;
+    return Array.isArray(kids) && kids.some((k) => this.contains(refId(k), id, depth + 1));
+  }
+
   /** size is the number of live models. */
   get size(): number {
     return this.models.size;

@@ -340,11 +340,36 @@ export class NotebookPage implements CellHost {
     }
   }
 
+  // What a widget callback prints (its iopub parent is the comm_msg this
+  // tab sent) goes under the cell that shows the widget, instead of being
+  // lost: msg_id of a sent comm_msg → its model id.
+  private commSent = new Map<string, string>();
+
+  private widgetOutput(m: Message): boolean {
+    const t = m.header.msg_type;
+    if (t !== "stream" && t !== "display_data" && t !== "error") return false;
+    const model = this.commSent.get(m.parent_header?.msg_id ?? "");
+    if (!model) return false;
+    const cell = this.nb.cells.find((c) => c.outputs.some((o) => {
+      if (o.output_type !== "display_data" && o.output_type !== "execute_result") return false;
+      const v = o.data[WIDGET_VIEW_MIME] as { model_id?: unknown } | undefined;
+      return typeof v?.model_id === "string" && this.widgets.contains(v.model_id, model);
+    }));
+    if (!cell) return false;
+    if (applyIOPub(cell, t, m.content as Record<string, unknown>)) {
+      this.viewOf(cell)?.scheduleRender(true);
+      this.touch();
+    }
+    return true;
+  }
+
   private sendComm(msg: CommMsg): void {
     try {
       const id = this.session.send("comm_msg", msg);
       this.session.done(id); // nothing answers a comm message: keep no handlers
       this.widgets.sent(msg, id);
+      this.commSent.set(id, msg.comm_id);
+      if (this.commSent.size > 500) this.commSent.delete(this.commSent.keys().next().value as string);
     } catch (e) {
       toast(`The widget cannot reach the kernel: ${(e as Error).message}`, "error");
     }
@@ -362,6 +387,7 @@ export class NotebookPage implements CellHost {
       this.widgets.handle(t, m.content as Record<string, unknown>, m.buffers, m.parent_header?.msg_id ?? "");
       return;
     }
+    if (this.widgetOutput(m)) return;
     if (!this.session.mine(m)) this.followForeign(m);
     if (m.header.msg_type !== "update_display_data") return;
     const c = m.content as { data?: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } };
