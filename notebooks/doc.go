@@ -34,5 +34,6 @@
 // _scripts/eda.go is eda.ipynb as a percent-format script (`tandem export
 // --to script`), with a copy of flats.csv beside it. It lives in a folder
 // the go tool ignores, since a .go file here would be read as part of this
-// package. TestEDATwin checks that both files hold the same cells.
+// package. TestEDATwin checks that both files hold the same cells, and
+// TestRun runs the script too, against eda's golden transcript.
 package notebooks

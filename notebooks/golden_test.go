@@ -429,7 +429,7 @@ func images(t *testing.T, dir, name string) func(cell, k int, mime string, data 
 
 // progress matches the elapsed time and rate of a progress bar
 // ("[00:01, 1234 it/s]", "[00:03<00:10, 56.7 it/s]"), which vary run to run.
-var progress = regexp.MustCompile(`\[\d+:\d+(:\d+)?(<[\d:?]+)?(, [\d.]+ ?[a-zµ/]*)?\]`)
+var progress = regexp.MustCompile(`\[\d+:\d+(:\d+)?(<[\d:?]+)?, [\d.]+ ?[a-zµ]*/s\]`)
 
 var svgNumber = regexp.MustCompile(`-?\d+\.\d+`)
 

@@ -53,8 +53,13 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := tandemBinary(t)
-	for _, name := range names {
+	// eda's percent-format twin runs too, and must give eda's transcript.
+	for _, name := range append(append([]string(nil), names...), twin) {
 		t.Run(name, func(t *testing.T) {
+			file, golden := name+".ipynb", name
+			if name == twin {
+				file, golden = twin, "eda"
+			}
 			dir := t.TempDir()
 			for _, f := range []string{"flats.csv", "credit.csv"} {
 				b, err := os.ReadFile(f)
@@ -65,7 +70,7 @@ func TestRun(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			nb := readNotebook(t, name+".ipynb")
+			nb := readNotebook(t, file)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			rep, err := runner.Run(ctx, nb, runner.Options{
@@ -81,13 +86,13 @@ func TestRun(t *testing.T) {
 					t.Errorf("%v", f)
 				}
 			}
-			got := progress.ReplaceAllString(runner.Transcript(nb, runner.TranscriptOptions{Image: images(t, testdata, name)}), "[<time>]")
-			want, err := os.ReadFile(filepath.Join(testdata, name+".golden"))
+			got := progress.ReplaceAllString(runner.Transcript(nb, runner.TranscriptOptions{Image: images(t, testdata, golden)}), "[<time>]")
+			want, err := os.ReadFile(filepath.Join(testdata, golden+".golden"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := diff(string(want), got); d != "" {
-				t.Errorf("tandem run's transcript of %s differs from testdata/%s.golden (-want +got):\n%s", name, name, d)
+				t.Errorf("tandem run's transcript of %s differs from testdata/%s.golden (-want +got):\n%s", file, golden, d)
 			}
 		})
 	}
