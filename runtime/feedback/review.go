@@ -462,6 +462,9 @@ func (l *ledgerLink) conflictText(key string) string {
 	return strings.Join(parts, "; ")
 }
 
+// refreshDelay is how long refreshLater waits before replaying.
+const refreshDelay = 5 * time.Millisecond
+
 // refreshLater refreshes on a goroutine of the link's, then calls then
 // (if not nil). Refreshes asked for while one runs are merged into the
 // next, so a burst of decisions is replayed once, not once each.
@@ -479,6 +482,9 @@ func (l *ledgerLink) refreshLater(then func()) {
 	l.mu.Unlock()
 	go func() {
 		for {
+			// a short pause merges a burst of decisions into one replay,
+			// leaving the CPU to the commits being acknowledged
+			time.Sleep(refreshDelay)
 			l.mu.Lock()
 			if !l.dirty {
 				l.running = false
