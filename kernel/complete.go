@@ -2,8 +2,11 @@ package kernel
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"go/token"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -74,7 +77,15 @@ func (s *Session) Complete(code string, pos int) Completion {
 	defer unlock()
 	var cands []string
 	if qs >= 0 && qs < qe {
-		cands = r.members(code[qs:qe])
+		x := code[qs:qe]
+		cands = r.members(x)
+		if len(cands) == 0 {
+			// a variable of the code being written (a local, or one the
+			// cell defines before it runs): its type from its definition
+			if te := r.localType(code[:qs], x); te != "" {
+				cands = r.typeMembers(te)
+			}
+		}
 	} else {
 		cands = r.names()
 	}
@@ -165,6 +176,9 @@ func (s *Session) members(x string) []string {
 	}
 	if t.Kind() == reflect.Struct {
 		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).Type == typeTagType {
+				continue // the field that keeps a cell struct type apart
+			}
 			n := t.Field(i).Name
 			// yaegi exports unexported fields of cell structs as "X"+name
 			if r := strings.TrimPrefix(n, "X"); t.Name() == "" && r != n && r != "" && unicode.IsLower([]rune(r)[0]) {
@@ -358,4 +372,129 @@ func (s *Session) reader() (*Session, func()) {
 		sn = &snapshot{}
 	}
 	return &Session{opts: s.opts, vars: sn.vars, defs: sn.defs, imported: sn.imported}, func() {}
+}
+
+var typeTagType = reflect.TypeOf(typeTag{})
+
+// localDef finds the latest definition of variable x in code:
+// `x := T{`, `x := &T{`, `var x T`, `var x = T{`, `x := f(` and
+// `x := pkg.F(` (group 1 is the type or the callee).
+func localDef(x string) *regexp.Regexp {
+	q := regexp.QuoteMeta(x)
+	return regexp.MustCompile(`(?:\b` + q + `\s*:=\s*|\bvar\s+` + q + `\s*=\s*)&?([A-Za-z_][\w.]*)\s*[{(]|\bvar\s+` + q + `\s+\*?([A-Za-z_][\w.]*)`)
+}
+
+// localType returns the type, as source, of a variable that code before
+// the cursor defines, "" if it cannot tell. A call gives its callee's
+// single result type: a cell func's declared one, or a compiled func's.
+func (s *Session) localType(before, x string) string {
+	ms := localDef(x).FindAllStringSubmatch(before, -1)
+	if len(ms) == 0 {
+		return ""
+	}
+	m := ms[len(ms)-1]
+	if m[2] != "" {
+		return m[2]
+	}
+	name := m[1]
+	if !strings.HasSuffix(m[0], "(") {
+		return name // a composite literal
+	}
+	if e, ok := s.defs[name]; ok && e.item.Kind == cell.Func && e.item.Results == 1 {
+		sig := e.item.Sig
+		if i := strings.LastIndexByte(sig, ')'); i >= 0 {
+			return strings.TrimLeft(strings.TrimSpace(sig[i+1:]), "*")
+		}
+	}
+	if e, ok := s.defs[name]; ok && e.item.Kind == cell.Type {
+		return name // a conversion
+	}
+	if pkg, fn, ok := strings.Cut(name, "."); ok {
+		if p, ok := s.pkgNames()[pkg]; ok {
+			if v := s.opts.Symbols[keyOf(s.opts.Symbols, p)][fn]; v.IsValid() && v.Kind() == reflect.Func && v.Type().NumOut() >= 1 {
+				return "\x00" + v.Type().Out(0).String() + "\x00" + pkg + "." + fn
+			}
+		}
+	}
+	return ""
+}
+
+// typeMembers lists the fields and methods of a type written as source:
+// a cell type (its declared fields and the cells' methods), a compiled
+// package type (pkg.T), or the result type of a compiled func (as
+// localType encodes it).
+func (s *Session) typeMembers(te string) []string {
+	var t reflect.Type
+	if rest, ok := strings.CutPrefix(te, "\x00"); ok {
+		_, call, _ := strings.Cut(rest, "\x00")
+		pkg, fn, _ := strings.Cut(call, ".")
+		t = s.opts.Symbols[keyOf(s.opts.Symbols, s.pkgNames()[pkg])][fn].Type().Out(0)
+	} else if pkg, name, ok := strings.Cut(te, "."); ok {
+		p, ok := s.pkgNames()[pkg]
+		if !ok {
+			return nil
+		}
+		v := s.opts.Symbols[keyOf(s.opts.Symbols, p)][name]
+		if !v.IsValid() || v.Kind() != reflect.Ptr || !v.IsNil() {
+			return nil // not a type
+		}
+		t = v.Type().Elem()
+	} else if e, ok := s.defs[te]; ok && e.item.Kind == cell.Type {
+		l := s.methodsOf(te)
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+e.item.Sig, 0)
+		if err != nil {
+			return l
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok {
+				if st, ok := ts.Type.(*ast.StructType); ok {
+					for _, fl := range st.Fields.List {
+						for _, nm := range fl.Names {
+							l = append(l, nm.Name)
+						}
+						if len(fl.Names) == 0 { // embedded
+							l = append(l, strings.TrimLeft(exprText(fl.Type), "*"))
+						}
+					}
+				}
+				return false
+			}
+			return true
+		})
+		return l
+	}
+	if t == nil {
+		return nil
+	}
+	var l []string
+	base := t
+	if base.Kind() == reflect.Ptr {
+		base = base.Elem()
+	}
+	for _, tt := range []reflect.Type{base, reflect.PointerTo(base)} {
+		for i := 0; i < tt.NumMethod(); i++ {
+			l = append(l, tt.Method(i).Name)
+		}
+	}
+	if base.Kind() == reflect.Struct {
+		for i := 0; i < base.NumField(); i++ {
+			if f := base.Field(i); f.IsExported() {
+				l = append(l, f.Name)
+			}
+		}
+	}
+	return l
+}
+
+// exprText is the name of an embedded field's type.
+func exprText(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.StarExpr:
+		return exprText(x.X)
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	}
+	return ""
 }

@@ -339,7 +339,7 @@ func (s *Session) cellTypeExpr(old *interp.Interpreter, n string, stale map[stri
 		return ""
 	}
 	sort.Strings(cands)
-	if g := s.vars[n].typ; g != "" {
+	if g := s.vars[n].typ; g != "" && !bad[strings.TrimLeft(strings.TrimPrefix(strings.TrimLeft(g, "*[]"), "map[string]"), "*")] {
 		// the guessed type first: yaegi's assertion cannot tell apart cell
 		// structs with the same fields
 		cands = append([]string{g}, cands...)

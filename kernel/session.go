@@ -1029,6 +1029,9 @@ func (s *Session) hasValue(call string) bool {
 		return n == "1"
 	}
 	one := func(t reflect.Type) bool { return t.Kind() != reflect.Func || t.NumOut() == 1 }
+	if parts := strings.Split(call, "."); len(parts) > 2 {
+		return s.chainHasValue(parts)
+	}
 	x, name, sel := strings.Cut(call, ".")
 	if !sel {
 		if noValue[x] {
@@ -1069,6 +1072,48 @@ func (s *Session) hasValue(call string) bool {
 		}
 	}
 	return true
+}
+
+// chainHasValue tells whether a call of x.y….f has one value, by
+// reflection over a package variable or a session global and its fields
+// (os.Stdout.WriteString has two); true when it cannot tell.
+func (s *Session) chainHasValue(parts []string) bool {
+	var v reflect.Value
+	if _, isVar := s.vars[parts[0]]; isVar {
+		v = s.global(parts[0])
+	} else if p, ok := s.pkgNames()[parts[0]]; ok {
+		v = s.opts.Symbols[keyOf(s.opts.Symbols, p)][parts[1]]
+		parts = parts[1:]
+	}
+	for _, n := range parts[1:] {
+		if !v.IsValid() {
+			return true
+		}
+		if m := v.MethodByName(n); m.IsValid() {
+			v = m
+			continue
+		}
+		if v.CanAddr() {
+			if m := v.Addr().MethodByName(n); m.IsValid() {
+				v = m
+				continue
+			}
+		}
+		for v.Kind() == reflect.Ptr || v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return true
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			return true
+		}
+		v = v.FieldByName(n)
+	}
+	if !v.IsValid() || v.Kind() != reflect.Func {
+		return true
+	}
+	return v.Type().NumOut() == 1
 }
 
 var incomplete = regexp.MustCompile(`^incomplete type (\w+)$`)

@@ -148,8 +148,8 @@ type Segment struct {
 	// for `name := call`: the segment assigns it, as any, to HoistVar; the
 	// kernel then defines name with the value's dynamic type.
 	Hoist string
-	// Call describes an Expr segment that is a call: "f" or "x.f" for such
-	// callees, "?" for others, "" when the expression is not a call. The
+	// Call describes an Expr segment that is a call: "f", "x.f" or
+	// "x.y.f" for such callees, "?" for others, "" when the expression is not a call. The
 	// kernel uses it to tell whether the expression has a single value to
 	// display (yaegi does not check result counts).
 	Call string
@@ -1372,8 +1372,8 @@ func (s *splitter) segments() *Cell {
 				case *ast.Ident:
 					seg.Call = f.Name
 				case *ast.SelectorExpr:
-					if x, ok := f.X.(*ast.Ident); ok {
-						seg.Call = x.Name + "." + f.Sel.Name
+					if ch := chain(f); ch != "" {
+						seg.Call = ch
 					}
 				}
 			}
@@ -1472,6 +1472,19 @@ func (s *splitter) declItems(n node) []Item {
 		return out
 	}
 	return nil
+}
+
+// chain returns a selector over names as "x.y.f", "" if it is not one.
+func chain(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		if h := chain(x.X); h != "" {
+			return h + "." + x.Sel.Name
+		}
+	}
+	return ""
 }
 
 func recvName(t ast.Expr) string {
