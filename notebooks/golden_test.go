@@ -65,6 +65,12 @@ func TestGolden(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			nb := readNotebook(t, name+".ipynb")
+			if *update { // the run writes the images it makes; none of the old ones stay
+				old, _ := filepath.Glob(filepath.Join(testdata, name+"_*_golden.png"))
+				for _, f := range old {
+					os.Remove(f)
+				}
+			}
 			start := time.Now()
 			times := run(t, nb, syms, pre, func() { interact(t, name) })
 			took := time.Since(start)
@@ -143,6 +149,13 @@ func TestNotebooks_Cover(t *testing.T) {
 		}
 		if last.Type != "markdown" || !strings.Contains(strings.ToLower(last.Source), "try next") {
 			t.Errorf("%s: the last cell is not a Markdown \"what to try next\"", name)
+		}
+		golden, _ := os.ReadFile(filepath.Join("testdata", name+".golden"))
+		pngs, _ := filepath.Glob(filepath.Join("testdata", name+"_*_golden.png"))
+		for _, f := range pngs {
+			if !bytes.Contains(golden, []byte(filepath.ToSlash(f))) {
+				t.Errorf("%s is not in testdata/%s.golden (left from an older run? -update removes it)", f, name)
+			}
 		}
 		for i, c := range nb.Cells {
 			if c.Type == "code" && (len(c.Outputs) > 0 || c.ExecutionCount != nil) {
