@@ -69,6 +69,7 @@ func runRun(args []string) int {
 		fmt.Fprintln(w, "usage: tandem run NOTEBOOK.ipynb|SCRIPT.go [-p name=value ...] [-o OUT.ipynb] [--timeout D] [--keep-going] [--no-ledger]")
 		fmt.Fprintln(w, "\nExecutes every code cell in a fresh kernel, in order. Progress goes to stderr, one line a cell;")
 		fmt.Fprintln(w, "without -o the cells' text outputs go to stdout. Exit status: 0 all cells ran, 1 a cell failed")
+		fmt.Fprintln(w, "(a cell tagged "+runner.RaisesExceptionTag+" is expected to fail: its error is kept and the run goes on)")
 		fmt.Fprintln(w, "or timed out (cell, line and message on stderr) or the kernel could not run, 2 bad usage or")
 		fmt.Fprintln(w, "input, 130 stopped by Ctrl-C.")
 		fmt.Fprintln(w, "\nThe kernel runs in the notebook's folder and replays the workspace ledger (.tandem/) there;")
@@ -184,6 +185,9 @@ func runRun(args []string) int {
 			status := "ok"
 			if p.Failure != nil {
 				status = "FAILED (" + p.Failure.Ename + ")"
+				if p.Failure.Expected {
+					status = "failed as expected (" + p.Failure.Ename + ", tagged " + runner.RaisesExceptionTag + ")"
+				}
 			}
 			fmt.Fprintf(os.Stderr, "[%d/%d] cell %d %s in %s (total %s)\n", p.K, p.N, p.Cell+1, status,
 				p.Elapsed.Round(time.Millisecond), p.Total.Round(time.Millisecond))

@@ -19,6 +19,13 @@
 // defaults: int, float64, string, bool or time.Duration. A value that does
 // not parse as its default's type is an error naming the parameter.
 //
+// # Expected errors
+//
+// A cell tagged "raises-exception" (RaisesExceptionTag) is meant to fail,
+// as in nbclient and papermill: its error output is kept, the failure goes
+// to Report.Expected instead of Report.Failures, and the run goes on. A
+// timeout or a dead kernel in such a cell is still a failure.
+//
 // # Timeouts
 //
 // Options.CellTimeout bounds each cell: when it passes, the cell is

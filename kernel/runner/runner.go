@@ -74,8 +74,15 @@ type Progress struct {
 	Cell    int           // index of the cell in the notebook (0-based)
 	Elapsed time.Duration // this cell's run time
 	Total   time.Duration // since the run started
-	Failure *Failure      // nil when the cell succeeded
+	Failure *Failure      // nil when the cell succeeded; Failure.Expected for a cell tagged RaisesExceptionTag
 }
+
+// RaisesExceptionTag is the cell tag (metadata.tags) of a cell expected to
+// fail, as in nbclient and papermill: its error is recorded in its outputs
+// and in Report.Expected, and the run goes on. A timeout, a stop or a
+// kernel that died is still a failure in such a cell.
+const RaisesExceptionTag = "raises-exception"
+
 
 // Failure is a cell that failed.
 type Failure struct {
@@ -86,6 +93,7 @@ type Failure struct {
 	Ename     string // CompileError, Panic, Interrupted, KernelDied, Timeout, Stopped (context cancelled), …
 	Evalue    string // the message
 	Traceback []string
+	Expected  bool // the cell is tagged RaisesExceptionTag and failed as it should
 }
 
 func (f *Failure) Error() string {
@@ -102,14 +110,16 @@ func (f *Failure) Error() string {
 type Report struct {
 	Ran      int        // code cells executed
 	Skipped  int        // code cells not run after a failure
-	Failures []*Failure // in order; empty when every cell succeeded
+	Failures []*Failure // in order; empty when every cell succeeded (or failed as expected)
+	Expected []*Failure // failures of cells tagged RaisesExceptionTag, which do not stop the run
 	Elapsed  time.Duration
 }
 
 // Run executes every non-empty code cell of nb in a fresh kernel and
 // stores their outputs and execution counts in nb (earlier outputs are
 // cleared; cells not run keep none). It stops at the first failure unless
-// Options.KeepGoing. The returned error is for a run that could not start
+// Options.KeepGoing; a cell tagged RaisesExceptionTag that fails is
+// expected to, and the run goes on (Report.Expected). The returned error is for a run that could not start
 // or go on (the kernel would not start or stopped answering); failing cells
 // are in the report. When ctx ends, the running cell is interrupted and
 // the run stops with a failure of kind "Timeout" whose message gives the
@@ -177,12 +187,17 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 		rep.Ran = n + 1
 		if f != nil {
 			f.K = n + 1
-			rep.Failures = append(rep.Failures, f)
+			f.Expected = expectedFailure(nb.Cells[ci], f)
+			if f.Expected {
+				rep.Expected = append(rep.Expected, f)
+			} else {
+				rep.Failures = append(rep.Failures, f)
+			}
 		}
 		if opts.Progress != nil {
 			opts.Progress(Progress{K: n + 1, N: len(todo), Cell: ci, Elapsed: time.Since(cellStart), Total: time.Since(start), Failure: f})
 		}
-		if f != nil && (!opts.KeepGoing || ctx.Err() != nil) {
+		if f != nil && (!f.Expected && !opts.KeepGoing || ctx.Err() != nil) {
 			rep.Skipped = len(todo) - n - 1
 			break
 		}
@@ -190,6 +205,21 @@ func Run(ctx context.Context, nb *notebook.Notebook, opts Options) (*Report, err
 	r.saveWidgets()
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// expectedFailure reports whether f is the error that cell c, tagged
+// RaisesExceptionTag, is meant to raise. Like nbclient, which still raises
+// CellTimeoutError and DeadKernelError for such a cell, a timeout, a
+// stopped run or a dead kernel is not.
+func expectedFailure(c *notebook.Cell, f *Failure) bool {
+	if !hasTag(c, RaisesExceptionTag) {
+		return false
+	}
+	switch f.Ename {
+	case "Timeout", "Stopped", "KernelDied", "KernelRestarted", "Aborted":
+		return false
+	}
+	return true
 }
 
 // relay passes on what in receives, buffering without bound: the

@@ -296,6 +296,32 @@ func TestRun_Failures(t *testing.T) {
 			t.Errorf("last cell: %s", got)
 		}
 	})
+	t.Run("RaisesException", func(t *testing.T) {
+		nb := codeNB("out 1", "fail Panic index out of range", "out 3", "sleep 1m")
+		nb.Cells[1].Metadata["tags"] = []any{"raises-exception"}
+		nb.Cells[3].Metadata["tags"] = []any{"raises-exception"}
+		opts := fakeOptions()
+		opts.CellTimeout = 200 * time.Millisecond
+		rep, err := Run(context.Background(), nb, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Ran != 4 || len(rep.Expected) != 1 || len(rep.Failures) != 1 {
+			t.Fatalf("report: %+v", rep)
+		}
+		if f := rep.Expected[0]; f.Cell != 1 || !f.Expected || f.Ename != "Panic" {
+			t.Errorf("expected failure: %+v", f)
+		}
+		if f := rep.Failures[0]; f.Cell != 3 || f.Expected || f.Ename != "Timeout" {
+			t.Errorf("a timeout in a raises-exception cell is a failure: %+v", f)
+		}
+		if got := outputs(nb.Cells[1]); !strings.Contains(got, "error:") {
+			t.Errorf("the expected error is not in the cell's outputs: %s", got)
+		}
+		if got := outputs(nb.Cells[2]); got != `stdout:"3\n"` {
+			t.Errorf("cell after the expected failure: %s", got)
+		}
+	})
 	t.Run("Crash", func(t *testing.T) {
 		nb := codeNB("out 1\ncrash", "out 2")
 		opts := fakeOptions()
