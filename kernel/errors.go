@@ -80,7 +80,15 @@ func compileError(count int, err error, seg cell.Segment) *CellError {
 		msg = el[0].Error()
 	}
 	c, l, col, rest := decodePos(msg)
-	e := &CellError{Kind: KindCompile, Cell: count, Line: l, Col: col, Msg: rest}
+	if r, ok := strings.CutSuffix(rest, " in call to "); ok {
+		// yaegi leaves out a selector callee's name
+		if seg.Call != "" && seg.Call != "?" && !strings.HasPrefix(seg.Call, "func/") {
+			rest = r + " in call to " + seg.Call
+		} else {
+			rest = r
+		}
+	}
+	e := &CellError{Kind: KindCompile, Cell: count, Line: l, Col: col, Msg: goTypeNames(rest)}
 	if c == 0 || l == 0 {
 		e.Cell, e.Line, e.Col = count, seg.Line, 0
 	} else {
@@ -231,7 +239,30 @@ func panicMsg(v any) string {
 			return r[1]
 		}
 	}
+	if sm := callNonFunc.FindStringSubmatch(m); sm != nil {
+		return "invalid operation: cannot call non-function (value of type " + sm[1] + ")"
+	}
 	return m
+}
+
+// callNonFunc matches reflect's panic when a cell calls a value that is
+// not a func (yaegi does not check it when compiling).
+var callNonFunc = regexp.MustCompile(`^reflect: call of reflect\.Value\.Call on (\S+) Value$`)
+
+// yaegiType matches yaegi's internal names of type categories ("intT",
+// "sliceT") in its compile errors.
+var yaegiType = regexp.MustCompile(`\b(nil|bool|int|int8|int16|int32|int64|uint|uint8|uint16|uint32|uint64|uintptr|float32|float64|complex64|complex128|string|error|array|slice|map|ptr|struct|func|chan|interface)T\b`)
+
+// goTypeNames rewrites yaegi's type category names in a message to Go's
+// words: "(type stringT)" becomes "(type string)".
+func goTypeNames(msg string) string {
+	return yaegiType.ReplaceAllStringFunc(msg, func(w string) string {
+		w = strings.TrimSuffix(w, "T")
+		if w == "ptr" {
+			return "pointer"
+		}
+		return w
+	})
 }
 
 // reflectPanics maps reflect's panics in interpreted code to Go's.
@@ -245,6 +276,8 @@ var reflectPanics = [][2]string{
 	{"reflect: call of reflect.Value.Set on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
 	{"reflect: call of reflect.Value.Field on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
 	{"reflect: call of reflect.Value.Elem on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
+	{"reflect: call of reflect.Value.Interface on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
+	{"reflect: Method on nil interface value", "runtime error: invalid memory address or nil pointer dereference"},
 }
 
 // interpPanic unwraps an interp.Panic.

@@ -371,7 +371,18 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 		r := Result{Count: s.count}
 		defer func() {
 			if p := recover(); p != nil {
-				r.Err = &CellError{Kind: KindInterpreter, Cell: s.count, Msg: fmt.Sprintf("the interpreter failed: %v; the session is intact", p)}
+				if m := panicMsg(p); strings.HasPrefix(m, "runtime error: ") {
+					// a panic of the cell's code that escaped yaegi (a
+					// method call on a nil interface)
+					func() {
+						defer func() { recover() }()
+						s.heal()
+						r.Err = s.panicError(p, s.mark(), s.errf.takeTrace())
+					}()
+				}
+				if r.Err == nil || r.Err.Kind != KindPanic {
+					r.Err = &CellError{Kind: KindInterpreter, Cell: s.count, Msg: fmt.Sprintf("the interpreter failed: %v; the session is intact", p)}
+				}
 			}
 			done <- r
 		}()
@@ -1060,7 +1071,7 @@ func (s *Session) hasValue(call string) bool {
 		if e, ok := s.defs[vi.typ+"."+name]; ok {
 			return e.item.Results == 1
 		}
-		if v := s.global(x); v.IsValid() {
+		if v := s.global(x); v.IsValid() && (v.Kind() != reflect.Interface || !v.IsNil()) {
 			if m := v.MethodByName(name); m.IsValid() {
 				return m.Type().NumOut() == 1
 			}
@@ -1086,7 +1097,7 @@ func (s *Session) chainHasValue(parts []string) bool {
 		parts = parts[1:]
 	}
 	for _, n := range parts[1:] {
-		if !v.IsValid() {
+		if !v.IsValid() || (v.Kind() == reflect.Interface && v.IsNil()) {
 			return true
 		}
 		if m := v.MethodByName(n); m.IsValid() {
