@@ -472,3 +472,17 @@ func TestHTML_Assets(t *testing.T) {
 		t.Error("KaTeX font not inlined in a page with math")
 	}
 }
+
+func TestRenderMarkdown_DisplayMath(t *testing.T) {
+	for i, test := range []struct{ src, want string }{
+		// One line: the block ends on its own line, the paragraph after it stays a paragraph.
+		{"$$x$$\nafter", `<div class="math-block"><span class="math-tex math-pending display" data-tex="x">$$x$$</span></div>` + "\n<p>after</p>"},
+		{"$$ a+b $$\n\nnext paragraph", `data-tex="a+b">$$a+b$$</span></div>` + "\n<p>next paragraph</p>"},
+		{"$$\nx^2\n$$\nafter", `data-tex="x^2">$$x^2$$</span></div>` + "\n<p>after</p>"},
+	} {
+		got := renderMarkdown(test.src, nil)
+		if !strings.Contains(got, test.want) {
+			t.Errorf("%d: got: %s want (within): %s", i, got, test.want)
+		}
+	}
+}

@@ -39,7 +39,8 @@ func (n *mathNode) Dump(src []byte, level int) {
 // mathBlockNode is display math: lines from $$ to $$.
 type mathBlockNode struct {
 	ast.BaseBlock
-	tex strings.Builder
+	tex    strings.Builder
+	closed bool // the opening line was the whole block ($$x$$)
 }
 
 func (n *mathBlockNode) Kind() ast.NodeKind { return kindMathBlock }
@@ -107,9 +108,12 @@ func (mathBlockParser) Open(parent ast.Node, reader gmtext.Reader, pc parser.Con
 	rest := bytes.TrimSpace(line[pos+2:])
 	n := &mathBlockNode{}
 	if len(rest) >= 2 && bytes.HasSuffix(rest, []byte("$$")) {
+		// goldmark keeps a block Open returned open (it ignores Close
+		// there), so Continue must end it before the next line.
 		n.tex.Write(bytes.TrimSpace(rest[:len(rest)-2]))
+		n.closed = true
 		reader.AdvanceToEOL()
-		return n, parser.Close
+		return n, parser.NoChildren
 	}
 	if len(rest) > 0 {
 		n.tex.Write(rest)
@@ -120,11 +124,11 @@ func (mathBlockParser) Open(parent ast.Node, reader gmtext.Reader, pc parser.Con
 }
 
 func (mathBlockParser) Continue(node ast.Node, reader gmtext.Reader, pc parser.Context) parser.State {
+	n := node.(*mathBlockNode)
 	line, _ := reader.PeekLine()
-	if line == nil {
+	if line == nil || n.closed {
 		return parser.Close
 	}
-	n := node.(*mathBlockNode)
 	t := bytes.TrimRight(line, " \t\r\n")
 	if i := bytes.LastIndex(t, []byte("$$")); i >= 0 && i == len(t)-2 {
 		n.tex.Write(t[:i])
