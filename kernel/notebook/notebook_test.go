@@ -318,3 +318,27 @@ func TestParseFile(t *testing.T) {
 		t.Error("script parsed as ipynb")
 	}
 }
+
+func TestHasCellMarker(t *testing.T) {
+	for i, test := range []struct {
+		src  string
+		want bool
+	}{
+		{"// %%\nx := 1\n", true},
+		{"package main\n\n// %% [markdown]\n// # T\n", true},
+		{"x := 1\n// %%", true},
+		{"// %%\r\nx := 1\r\n", true},
+		{"package notebooks\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) {}\n", false},
+		{"// %%%% escaped, not a marker\n", false},
+		{"x := \"// %%\"\n  // %% indented\n", false},
+		{"", false},
+	} {
+		if got := notebook.HasCellMarker([]byte(test.src)); got != test.want {
+			t.Errorf("%d: got: %v want: %v (%q)", i, got, test.want, test.src)
+		}
+	}
+	// The limit: a marker past it is not seen.
+	if ok, err := notebook.ReadCellMarker(strings.NewReader("package x\n// %%\n"), 5); ok || err != nil {
+		t.Errorf("limited read: got %v, %v", ok, err)
+	}
+}

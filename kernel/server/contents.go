@@ -165,7 +165,8 @@ func relErr(err error, root string) string {
 }
 
 // kindOf tells the contents type of a file by name: .ipynb and .go
-// (percent scripts) are notebooks.
+// (percent scripts) may be notebooks. For a file on disk, kindOfFile
+// decides.
 func kindOf(name string) string {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".ipynb", ".go":
@@ -174,7 +175,40 @@ func kindOf(name string) string {
 	return "file"
 }
 
+// kindOfFile tells the contents type of the regular file p: an .ipynb is a
+// notebook; a .go file is one only when it has a "// %%" cell marker
+// (notebook.ReadCellMarker, reading at most MaxFileSize bytes), else it is
+// Go source, a plain file (a test file beside the notebooks, say).
+func (s *Server) kindOfFile(p string) string {
+	k := kindOf(p)
+	if k != "notebook" || !isScript(p) {
+		return k
+	}
+	f, err := s.root.Open(osPath(p))
+	if err != nil {
+		return "file"
+	}
+	defer f.Close()
+	if ok, _ := notebook.ReadCellMarker(f, s.opts.MaxFileSize); !ok {
+		return "file"
+	}
+	return "notebook"
+}
+
 func isScript(name string) bool { return notebook.IsScript(name) }
+
+// formatScript is notebook.FormatScript, except that a notebook without
+// cells is written as one empty code cell: a .go file without a "// %%"
+// marker is not a notebook, so an empty script would not list or open as
+// one again.
+func formatScript(nb *notebook.Notebook) []byte {
+	if len(nb.Cells) == 0 {
+		c := *nb
+		c.Cells = []*notebook.Cell{{Type: "code", Metadata: map[string]any{}}}
+		return notebook.FormatScript(&c)
+	}
+	return notebook.FormatScript(nb)
+}
 
 func (s *Server) baseModel(p string, fi fs.FileInfo) *model {
 	m := &model{Name: path.Base(p), Path: p, Writable: fi.Mode().Perm()&0o200 != 0,
@@ -188,7 +222,7 @@ func (s *Server) baseModel(p string, fi fs.FileInfo) *model {
 	}
 	size := fi.Size()
 	m.Size = &size
-	m.Type = kindOf(p)
+	m.Type = s.kindOfFile(p)
 	return m
 }
 
@@ -232,7 +266,11 @@ func (s *Server) handleContentsGet(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, 400, "bad_type", fmt.Sprintf("%q is not a directory", p))
 		return
 	case wantType == "notebook" && m.Type != "notebook":
-		s.error(w, r, 400, "bad_type", fmt.Sprintf("%q is not a notebook (.ipynb or .go)", p))
+		why := "(.ipynb, or .go with \"// %%\" cell markers)"
+		if isScript(p) {
+			why = "(a .go file is a notebook only with \"// %%\" cell markers; this one is Go source)"
+		}
+		s.error(w, r, 400, "bad_type", fmt.Sprintf("%q is not a notebook %s", p, why))
 		return
 	default:
 		if wantType == "file" {
@@ -388,9 +426,15 @@ func (s *Server) handleContentsPut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Type == "" {
-		req.Type = kindOf(p)
-		if exists && old.IsDir() {
+		switch {
+		case exists && old.IsDir():
 			req.Type = "directory"
+		case exists:
+			req.Type = s.kindOfFile(p)
+		case isScript(p) && !bytes.HasPrefix(bytes.TrimSpace(req.Content), []byte("{")):
+			req.Type = "file" // Go source given as a string
+		default:
+			req.Type = kindOf(p)
 		}
 	}
 	if req.Type == "directory" {
@@ -423,7 +467,7 @@ func (s *Server) handleContentsPut(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, code, reason, err.Error())
 		return
 	}
-	if exists && !force && len(data) == 0 && old.Size() > 0 && kindOf(p) == "notebook" {
+	if exists && !force && len(data) == 0 && old.Size() > 0 && s.kindOfFile(p) == "notebook" {
 		s.error(w, r, 409, "conflict", fmt.Sprintf("refusing to replace notebook %q with an empty file; nothing was written (save with force to do it)", p))
 		return
 	}
@@ -499,7 +543,7 @@ func (s *Server) encodeSave(p string, req *saveRequest) ([]byte, int, string, er
 		}
 		nb.EnsureKernelspec()
 		if isScript(p) {
-			return notebook.FormatScript(nb), 0, "", nil
+			return formatScript(nb), 0, "", nil
 		}
 		data, err := notebook.Format(nb)
 		if err != nil {
@@ -686,7 +730,7 @@ func (s *Server) handleContentsPost(w http.ResponseWriter, r *http.Request) {
 	case "notebook":
 		nb := notebook.New()
 		if ext == ".go" {
-			data = notebook.FormatScript(nb)
+			data = formatScript(nb)
 		} else if data, err = notebook.Format(nb); err != nil {
 			break
 		}

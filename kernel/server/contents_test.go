@@ -86,6 +86,7 @@ func TestContents_List(t *testing.T) {
 	h := newHarness(t, nil)
 	h.write("a.ipynb", sampleNB)
 	h.write("b.go", "// %%\nx := 1\n")
+	h.write("b_test.go", "package notebooks\n\nimport \"testing\"\n\nfunc TestB(t *testing.T) {}\n")
 	h.write("c.txt", "text")
 	h.write("sub/d.csv", "1,2\n")
 	h.write(".tandem/ledger.db", "secret")
@@ -113,7 +114,7 @@ func TestContents_List(t *testing.T) {
 			t.Errorf("%s: listing carries content", e.Name)
 		}
 	}
-	want := "a.ipynb:notebook b.go:notebook c.txt:file in:directory sub:directory"
+	want := "a.ipynb:notebook b.go:notebook b_test.go:file c.txt:file in:directory sub:directory"
 	if strings.Join(got, " ") != want {
 		t.Errorf("listing: got %q want %q", strings.Join(got, " "), want)
 	}
@@ -126,6 +127,36 @@ func TestContents_List(t *testing.T) {
 	}
 	if r := h.do("GET", "/api/contents/c.txt?type=directory", nil); r.Code != 400 {
 		t.Errorf("type mismatch: %d", r.Code)
+	}
+}
+
+// A .go file without a "// %%" marker is Go source: a file, opened as text
+// and never parsed or saved as a notebook.
+func TestContents_GoSource(t *testing.T) {
+	h := newHarness(t, nil)
+	src := "package notebooks\n\nfunc f() {}\n"
+	h.write("x_test.go", src)
+	r := h.do("GET", "/api/contents/x_test.go", nil)
+	var m model
+	r.json(t, &m)
+	if r.Code != 200 || m.Type != "file" || m.Content != src {
+		t.Errorf("get: %d %s", r.Code, r.Body)
+	}
+	if r := h.do("GET", "/api/contents/x_test.go?type=notebook", nil); r.Code != 400 || !strings.Contains(string(r.Body), "Go source") {
+		t.Errorf("get as a notebook: %d %s", r.Code, r.Body)
+	}
+	// A save without a type keeps it a file.
+	if r := h.do("PUT", "/api/contents/x_test.go", map[string]any{"format": "text", "content": src + "// more\n"}); r.Code != 200 || h.read("x_test.go") != src+"// more\n" {
+		t.Errorf("save: %d %s %q", r.Code, r.Body, h.read("x_test.go"))
+	}
+	if r := h.do("PUT", "/api/contents/new.go", map[string]any{"format": "text", "content": src}); r.Code != 201 || h.read("new.go") != src {
+		t.Errorf("new Go file: %d %s", r.Code, r.Body)
+	}
+	// A new .go notebook has a marker, so it lists as a notebook.
+	r = h.do("POST", "/api/contents", map[string]any{"type": "notebook", "ext": ".go"})
+	r.json(t, &m)
+	if r.Code != 201 || m.Type != "notebook" || h.read(m.Path) != "// %%\n" {
+		t.Errorf("new .go notebook: %d %s %q", r.Code, r.Body, h.read(m.Path))
 	}
 }
 
