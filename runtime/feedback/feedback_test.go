@@ -1,6 +1,7 @@
 package feedback_test
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -172,6 +173,42 @@ func TestSuspects_Progress(t *testing.T) {
 	feedback.SuspectsWith(nn.NewLinear(4, 3), data.Iris(), feedback.Options{Folds: 3, Config: cfg})
 	if p.made != 1 || p.done != 1 || p.epochs != 60 || p.steps != 3*20*4 {
 		t.Errorf("progress: made %d, done %d, %d epochs, %d steps; want 1, 1, 60, 240", p.made, p.done, p.epochs, p.steps)
+	}
+}
+
+// notingProgress also takes notes and a new total, as runtime/display's
+// training view may.
+type notingProgress struct {
+	countingProgress
+	notes []string
+	total int
+}
+
+func (p *notingProgress) Note(s string)   { p.notes = append(p.notes, s) }
+func (p *notingProgress) SetEpochs(n int) { p.total = n }
+
+// Folds that stop early end the display with a plain final line, and a
+// display that can is told the epochs really run, so no bar is left at
+// "18% 91/500".
+func TestSuspects_ProgressEarlyStop(t *testing.T) {
+	p := &notingProgress{}
+	was := train.DefaultProgress
+	defer func() { train.DefaultProgress = was }()
+	train.DefaultProgress = func(epochs, steps int) train.Progress { p.made++; return p }
+	cfg := train.Config{Epochs: 200, Optimizer: train.Adam, LR: 0.01, Validation: 0.2, Patience: 2}
+	feedback.SuspectsWith(nn.NewLinear(4, 3), data.Iris(), feedback.Options{Folds: 3, Config: cfg})
+	if p.made != 1 || p.done != 1 || p.epochs >= 600 || p.epochs == 0 {
+		t.Fatalf("progress: made %d, done %d, %d epochs", p.made, p.done, p.epochs)
+	}
+	if len(p.notes) < 2 || !strings.HasPrefix(p.notes[0], "fold 1/3: accuracy") {
+		t.Errorf("notes: %q", p.notes)
+	}
+	want := fmt.Sprintf("done: fold 3/3, each stopped early: %d epochs of up to 600", p.epochs)
+	if got := p.notes[len(p.notes)-1]; got != want {
+		t.Errorf("final note: got %q want %q", got, want)
+	}
+	if p.total != p.epochs {
+		t.Errorf("SetEpochs: got %d want %d", p.total, p.epochs)
 	}
 }
 

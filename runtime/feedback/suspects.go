@@ -297,11 +297,16 @@ func (j *Joint) why(i, y, s int) string {
 //
 // With 500 or more rows per fold it holds out a tenth of the fold's
 // training rows (stratified) and stops when their loss has not improved for
-// a while, keeping the best weights: up to 100 epochs with a patience of 8
-// for a few thousand rows, fewer for more rows, so that a fold sees about
-// 300,000 rows in all (at least 10 epochs, patience 3). With fewer than 500
-// rows, where a tenth is too few to judge by, it trains a fixed number of
-// epochs, about 1,500 steps (50 to 300 epochs).
+// a while, keeping the best weights: up to 100 epochs a fold with a
+// patience of 8 for a few thousand rows, fewer for more rows, so that a
+// fold sees about 300,000 rows in all (at least 10 epochs, patience 3).
+// With fewer than 500 rows, where a tenth is too few to judge by, it trains
+// a fixed number of epochs, about 1,500 steps (50 to 300 epochs).
+//
+// The progress display Suspects shows counts the epochs of all folds (500
+// for 5 folds of up to 100), says which fold is training, and ends with a
+// line such as "done: fold 5/5, each stopped early: 91 epochs of up to
+// 500".
 //
 // Early stopping and the L2 matter more than the exact numbers: a model
 // trained until it memorises the noisy labels is over-confident on
@@ -357,8 +362,9 @@ func outOfFold(m nn.Module, ds *data.Dataset, opt Options) [][]float64 {
 			}
 		}
 		p := train.DefaultProgress(k*cfg.Epochs, (rows+bs-1)/max(bs, 1))
-		defer p.Done()
-		cfg.Progress = folded{p}
+		f := &folded{p: p, folds: k, epochs: cfg.Epochs}
+		defer f.finish()
+		cfg.Progress = f
 	}
 	cv := metrics.CrossValidate(newModel, ds, cfg, metrics.CV{Folds: k, Seed: opt.Seed})
 	return cv.Proba
@@ -378,14 +384,63 @@ func clone(m nn.Module) (c nn.Module) {
 	return nn.Clone(m)
 }
 
-// folded forwards the progress of every fold's Fit to one display and
-// keeps it open between folds.
-type folded struct{ p train.Progress }
+// folded forwards the progress of every fold's Fit to one display, keeps
+// it open between folds, and says which fold is training. Its total is
+// every fold's epoch budget (folds × Config.Epochs); folds that stop early
+// leave it short, so finish ends it with a plain final line
+// ("done: fold 5/5, stopped early at epoch 91 of up to 500") and, for a
+// display that can, sets its total to the epochs run (SetEpochs(int)).
+type folded struct {
+	p      train.Progress
+	folds  int // k
+	epochs int // each fold's budget, Config.Epochs
+	fold   int // folds finished
+	run    int // epochs run, all folds
+	inFold int // epochs run in the current fold
+	early  int // folds that stopped before their budget
+}
 
-func (f folded) Step()                { f.p.Step() }
-func (f folded) Epoch(tl, vl float64) { f.p.Epoch(tl, vl) }
-func (f folded) Done()                {}
-func (f folded) Note(s string)        { noter(f.p, s) }
+func (f *folded) Step() { f.p.Step() }
+func (f *folded) Epoch(tl, vl float64) {
+	f.run++
+	f.inFold++
+	f.p.Epoch(tl, vl)
+}
+
+// Done ends one fold's Fit (not the display).
+func (f *folded) Done() {
+	if f.inFold < f.epochs {
+		f.early++
+	}
+	f.fold++
+	f.inFold = 0
+}
+
+func (f *folded) Note(s string) {
+	noter(f.p, fmt.Sprintf("fold %d/%d: %s", min(f.fold+1, f.folds), f.folds, s))
+}
+
+// finish writes the final state and closes the display.
+func (f *folded) finish() {
+	noter(f.p, f.summary())
+	if s, ok := f.p.(interface{ SetEpochs(int) }); ok && f.run < f.folds*f.epochs {
+		s.SetEpochs(f.run)
+	}
+	f.p.Done()
+}
+
+func (f *folded) summary() string {
+	switch {
+	case f.fold < f.folds:
+		return fmt.Sprintf("stopped in fold %d/%d after %d epochs in all", f.fold+1, f.folds, f.run)
+	case f.early == 0:
+		return fmt.Sprintf("done: fold %d/%d, %d epochs each", f.folds, f.folds, f.epochs)
+	case f.early == f.folds:
+		return fmt.Sprintf("done: fold %d/%d, each stopped early: %d epochs of up to %d", f.folds, f.folds, f.run, f.folds*f.epochs)
+	}
+	return fmt.Sprintf("done: fold %d/%d, %d stopped early: %d epochs of up to %d", f.folds, f.folds, f.early, f.run, f.folds*f.epochs)
+}
+
 func noter(p train.Progress, s string) {
 	if n, ok := p.(interface{ Note(string) }); ok {
 		n.Note(s)
