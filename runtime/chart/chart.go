@@ -44,6 +44,12 @@ type Options struct {
 	// LogY draws the y axis on a log scale (losses spanning decades);
 	// values <= 0 cannot be shown on it.
 	LogY bool
+	// Name names the first series of a Line or ROC chart, the one its
+	// constructor draws, in the legend (AddLine and AddROC name the
+	// others); an ROC entry keeps its AUC: "logistic (AUC 0.912)". ""
+	// leaves it as it is: no legend entry for Line, "ROC (AUC …)" for ROC.
+	// With panics with Error for a Name on another kind of chart.
+	Name string
 	// Format is what the notebook gets: "svg" or "png". "" chooses by
 	// density: SVG, or PNG when the chart draws more than DenseMarkers
 	// markers or DenseVertices line vertices.
@@ -80,7 +86,15 @@ type Chart struct {
 	cols      int          // a Grid's columns
 	cbar      *colorBar    // drawn at the right when not nil
 	legend    *plot.Legend // a Grid's shared legend, at the right; or nil
+	lines     []lineEntry  // the line series, in order, for Options.Name
 	o         Options
+}
+
+// lineEntry is a line series' legend entry: name ("" for none) is label
+// followed by suffix (an ROC curve's " (AUC …)").
+type lineEntry struct {
+	label, suffix string
+	thumb         plot.Thumbnailer
 }
 
 func newChart(kind string) *Chart {
@@ -137,6 +151,9 @@ func (c *Chart) With(o Options) *Chart {
 	if o.YLabel != "" {
 		c.p.Y.Label.Text = o.YLabel
 	}
+	if o.Name != "" {
+		c.nameFirst(o.Name)
+	}
 	if o.Width > 0 {
 		c.o.Width = o.Width
 	}
@@ -167,6 +184,25 @@ func (c *Chart) With(o Options) *Chart {
 		fail("format %q: want \"svg\" or \"png\"", o.Format)
 	}
 	return c
+}
+
+// nameFirst names the first line series and rebuilds the legend from the
+// line series (on a Line or ROC chart they are its only legend entries).
+func (c *Chart) nameFirst(name string) {
+	if (c.kind != "line" && c.kind != "roc") || len(c.lines) == 0 {
+		fail("Options.Name names the first series of a Line or ROC chart, not of a %s chart", c.kind)
+	}
+	c.lines[0].label = name
+	old := c.p.Legend
+	l := plot.NewLegend()
+	l.TextStyle, l.Padding, l.Top, l.Left = old.TextStyle, old.Padding, old.Top, old.Left
+	l.XOffs, l.YOffs, l.ThumbnailWidth = old.XOffs, old.YOffs, old.ThumbnailWidth
+	for _, e := range c.lines {
+		if e.label != "" && e.thumb != nil {
+			l.Add(e.label+e.suffix, e.thumb)
+		}
+	}
+	c.p.Legend = l
 }
 
 // Plot returns the underlying gonum/plot Plot; changes to it show in the

@@ -165,3 +165,15 @@ func ExampleGrid() {
 	// Output:
 	// grid "petals" (1×2: histogram, scatter)
 }
+
+// Options.Name names the curve a chart starts with, so every series has a
+// legend entry: here "logistic (AUC 0.812)" and "tree (AUC 0.750)".
+func ExampleChart_With_name() {
+	fpr := []float64{0, 0.25, 0.5, 1}
+	tpr := []float64{0, 0.75, 1, 1}
+	c := chart.ROC(fpr, tpr).With(chart.Options{Name: "logistic"}).
+		AddROC("tree", []float64{0, 0.5, 1}, []float64{0, 1, 1})
+	fmt.Println(c)
+	// Output:
+	// roc "ROC curve" (2 series, 7 points)
+}

@@ -34,7 +34,9 @@ type History interface {
 const lineWidth = 1.5 // points, matplotlib's default
 
 // Line plots y against x as a line (x nil: 0, 1, 2, …). NaN values break the
-// line. Line panics with Error if the lengths differ or y is empty.
+// line. The series has no legend entry unless named with
+// With(Options{Name: …}); AddLine adds named ones. Line panics
+// with Error if the lengths differ or y is empty.
 func Line(x, y []float64) *Chart {
 	c := newChart("line")
 	addGrid(c.p)
@@ -53,6 +55,13 @@ func (c *Chart) AddLine(name string, x, y []float64) *Chart {
 // addLine adds one series; dashed draws it dashed. It counts series in
 // c.series to pick colours.
 func (c *Chart) addLine(name string, x, y []float64, colorIdx int, dashed bool) {
+	c.addLineEntry(name, "", x, y, colorIdx, dashed)
+}
+
+// addLineEntry is addLine with the legend name given as label and suffix,
+// so Options.Name can replace the label.
+func (c *Chart) addLineEntry(label, suffix string, x, y []float64, colorIdx int, dashed bool) {
+	name := label + suffix
 	if len(y) == 0 {
 		fail("%s: no values", c.kind)
 	}
@@ -91,6 +100,7 @@ func (c *Chart) addLine(name string, x, y []float64, colorIdx int, dashed bool) 
 	if name != "" && first != nil {
 		c.p.Legend.Add(name, first)
 	}
+	c.lines = append(c.lines, lineEntry{label: label, suffix: suffix, thumb: first})
 	c.series++
 	c.desc = fmt.Sprintf("%d points", c.vertices)
 	if c.series > 1 {
@@ -326,7 +336,9 @@ func LossCurves(train, validation []float64) *Chart {
 
 // ROC plots a receiver operating characteristic curve from false and true
 // positive rates (as metrics computes them, sorted by threshold), with the
-// chance diagonal and the area under the curve in the legend. It panics
+// chance diagonal and the area under the curve in the legend, as
+// "ROC (AUC 0.912)"; With(Options{Name: "logistic"}) names it
+// "logistic (AUC 0.912)". It panics
 // with Error if the lengths differ or are zero.
 func ROC(fpr, tpr []float64) *Chart {
 	if len(fpr) != len(tpr) || len(fpr) == 0 {
@@ -338,7 +350,7 @@ func ROC(fpr, tpr []float64) *Chart {
 	diag.LineStyle = draw.LineStyle{Color: color.Gray{150}, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
 	c.p.Add(diag)
 	auc := AUC(fpr, tpr)
-	c.addLine(fmt.Sprintf("ROC (AUC %.3f)", auc), fpr, tpr, 0, false)
+	c.addLineEntry("ROC", fmt.Sprintf(" (AUC %.3f)", auc), fpr, tpr, 0, false)
 	c.p.Legend.Top, c.p.Legend.Left = false, false
 	c.p.Title.Text, c.p.X.Label.Text, c.p.Y.Label.Text = "ROC curve", "false positive rate", "true positive rate"
 	c.p.X.Min, c.p.X.Max, c.p.Y.Min, c.p.Y.Max = 0, 1, 0, 1.02
@@ -352,7 +364,7 @@ func (c *Chart) AddROC(name string, fpr, tpr []float64) *Chart {
 	if len(fpr) != len(tpr) || len(fpr) == 0 {
 		fail("roc: %d false positive rates but %d true positive rates", len(fpr), len(tpr))
 	}
-	c.addLine(fmt.Sprintf("%s (AUC %.3f)", name, AUC(fpr, tpr)), fpr, tpr, c.series, false)
+	c.addLineEntry(name, fmt.Sprintf(" (AUC %.3f)", AUC(fpr, tpr)), fpr, tpr, c.series, false)
 	return c
 }
 

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
@@ -40,4 +41,41 @@ func TestDecimate(t *testing.T) {
 	if got := decimate(unsorted, 10); len(got) != len(unsorted) {
 		t.Errorf("unsorted line was decimated")
 	}
+}
+
+// Options.Name names the series a Line or ROC chart starts with; the legend
+// (drawn as SVG text) shows it, in order with the added series.
+func TestChart_WithName(t *testing.T) {
+	legend := func(c *Chart) []string {
+		var got []string
+		for _, n := range []string{"plain", "momentum", "ROC (AUC", "logistic (AUC 0.750)", "tree (AUC"} {
+			if strings.Contains(c.SVG(), ">"+n) {
+				got = append(got, n)
+			}
+		}
+		return got
+	}
+	fpr, tpr := []float64{0, 0.5, 1}, []float64{0, 1, 1}
+	for i, test := range []struct {
+		c    *Chart
+		want string
+	}{
+		{Line(nil, []float64{3, 2, 1}), ""},
+		{Line(nil, []float64{3, 2, 1}).With(Options{Name: "plain"}), "plain"},
+		{Line(nil, []float64{3, 2, 1}).AddLine("momentum", nil, []float64{3, 1, 0.5}).With(Options{Name: "plain"}), "plain momentum"},
+		{ROC(fpr, tpr), "ROC (AUC"},
+		{ROC(fpr, tpr).With(Options{Name: "logistic"}).AddROC("tree", fpr, []float64{0, 0.2, 1}), "logistic (AUC 0.750) tree (AUC"},
+	} {
+		if got := strings.Join(legend(test.c), " "); got != test.want {
+			t.Errorf("%d: legend got: %q want: %q", i, got, test.want)
+		}
+	}
+	func() {
+		defer func() {
+			if e, ok := recover().(Error); !ok || !strings.Contains(e.Msg, "Line or ROC") {
+				t.Errorf("Name on a bar chart: got %v", e)
+			}
+		}()
+		Bar([]string{"a"}, []float64{1}).With(Options{Name: "x"})
+	}()
 }
