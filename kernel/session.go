@@ -253,7 +253,7 @@ var __tl int
 func (s *Session) newInterp() (*interp.Interpreter, error) {
 	in := interp.New(interp.Options{
 		Stdin:  s.devnul,
-		Stdout: s.out.outW,
+		Stdout: direct{s.out, "stdout"},
 		Stderr: s.errf,
 	})
 	if err := in.Use(s.opts.Symbols); err != nil {
@@ -288,8 +288,9 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		own["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(sleep)}
 	}
 	if s.opts.Symbols["os/os"] != nil {
-		errw := s.out.errW
+		errw, outw := s.out.errW, s.out.outW
 		own["os/os"] = map[string]reflect.Value{
+			"Stdout": reflect.ValueOf(&outw).Elem(),
 			"Stderr": reflect.ValueOf(&errw).Elem(),
 			"Stdin":  reflect.ValueOf(&s.devnul).Elem(),
 		}

@@ -490,3 +490,36 @@ func TestSession_ValueTruncated(t *testing.T) {
 		t.Errorf("value of %d bytes: ...%s", len(got), got[max(0, len(got)-60):])
 	}
 }
+
+// TestSession_TruncationNoticeLive: the truncation notice reaches the
+// client when the bound is crossed, not only when the cell ends.
+func TestSession_TruncationNoticeLive(t *testing.T) {
+	s := newTestSession(t)
+	rec := &recorder{}
+	noticed := make(chan time.Time, 1)
+	start := time.Now()
+	go func() {
+		for time.Since(start) < 5*time.Second {
+			if strings.Contains(rec.String(), "the rest of its output is dropped") {
+				noticed <- time.Now()
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	r := s.Execute(context.Background(), "line := strings.Repeat(\"x\", 1<<20)\nfor i := 0; i < 3; i++ { fmt.Print(line) }\ntime.Sleep(time.Second)", rec)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	select {
+	case at := <-noticed:
+		if d := at.Sub(start); d > 700*time.Millisecond {
+			t.Errorf("notice after %v, want while the cell runs", d)
+		}
+	default:
+		t.Fatalf("no live notice: %q", rec.String()[max(0, len(rec.String())-300):])
+	}
+	if !strings.Contains(rec.String(), "2.0 MiB were dropped") {
+		t.Errorf("no final notice")
+	}
+}

@@ -33,6 +33,7 @@ type streams struct {
 	marker     []byte
 	markSent   atomic.Int64 // markers written to the pipes
 	markSeen   atomic.Int64 // markers the readers have seen
+	inflight   atomic.Int32 // readers holding bytes read but not yet queued
 	notify     chan struct{}
 	stop       chan struct{}
 	wg         sync.WaitGroup
@@ -75,6 +76,9 @@ func (s *streams) read(name string, r *os.File) {
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
+			if len(carry) == 0 {
+				s.inflight.Add(1)
+			}
 			data := append(carry, buf[:n]...)
 			carry = nil
 			for {
@@ -101,6 +105,8 @@ func (s *streams) read(name string, r *os.File) {
 			s.write(name, data[:len(data)-keep])
 			if keep > 0 {
 				carry = append([]byte(nil), data[len(data)-keep:]...)
+			} else {
+				s.inflight.Add(-1)
 			}
 		}
 		if err != nil {
@@ -123,29 +129,63 @@ func (s *streams) tick() {
 	}
 }
 
-// write queues text for name, within the per-cell bound.
+// write queues text for name, within the per-cell bound. The first
+// write past the bound queues a notice at once (outside the bound), so a
+// cell that keeps running says why its output stopped; end adds how much
+// was dropped.
 func (s *streams) write(name string, p []byte) {
 	if len(p) == 0 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var notice []byte
 	if room := s.limit - s.size; len(p) > room {
 		if room < 0 {
 			room = 0
 		}
+		if s.dropped == 0 {
+			notice = []byte(fmt.Sprintf("\n[output truncated: the cell wrote more than %s; the rest of its output is dropped]\n", size(int64(s.limit))))
+		}
 		s.dropped += int64(len(p) - room)
 		p = p[:room]
 	}
-	if len(p) == 0 {
-		return
+	if len(p) > 0 {
+		s.size += len(p)
+		if n := len(s.pending); n > 0 && s.pending[n-1].name == name {
+			s.pending[n-1].text = append(s.pending[n-1].text, p...)
+		} else {
+			s.pending = append(s.pending, chunk{name, append([]byte(nil), p...)})
+		}
 	}
-	s.size += len(p)
-	if n := len(s.pending); n > 0 && s.pending[n-1].name == name {
-		s.pending[n-1].text = append(s.pending[n-1].text, p...)
-		return
+	if notice != nil {
+		s.pending = append(s.pending, chunk{"stderr", notice})
 	}
-	s.pending = append(s.pending, chunk{name, append([]byte(nil), p...)})
+}
+
+// ordered queues text the interpreter writes itself (fmt.Print*,
+// println, log) after what cells wrote to the pipes before it (os.Stdout,
+// os.Stderr, compiled code): when a pipe holds unread bytes, or a reader
+// holds bytes it has not queued yet, it syncs first. So output keeps the
+// order it was written in across stdout and stderr, except between
+// os.Stdout and os.Stderr writes themselves (two pipes).
+func (s *streams) ordered(name string, p []byte) {
+	if s.inflight.Load() > 0 || unread(s.outR) || unread(s.errR) {
+		s.sync(100 * time.Millisecond)
+	}
+	s.write(name, p)
+}
+
+// direct is the interpreter's Stdout: it queues in order (see ordered)
+// without a trip through a pipe.
+type direct struct {
+	s    *streams
+	name string
+}
+
+func (d direct) Write(p []byte) (int, error) {
+	d.s.ordered(d.name, p)
+	return len(p), nil
 }
 
 // flush delivers the pending chunks to the sink.
@@ -265,10 +305,10 @@ func (f *stderrFilter) Write(p []byte) (int, error) {
 			}
 			continue
 		}
-		f.s.write("stderr", []byte(l))
+		f.s.ordered("stderr", []byte(l))
 	}
 	if len(f.line) > 4096 {
-		f.s.write("stderr", f.line)
+		f.s.ordered("stderr", f.line)
 		f.line = f.line[:0]
 	}
 	return len(p), nil
