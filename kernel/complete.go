@@ -239,6 +239,9 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 					if d := docs[t.PkgPath()+"."+t.Name()+"."+name]; d != "" && t.Name() != "" {
 						return Inspection{Found: true, Text: d}
 					}
+					if d := memberText(v, name); d != "" {
+						return Inspection{Found: true, Text: d}
+					}
 				}
 			}
 		}
@@ -247,7 +250,7 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 		}
 		return Inspection{}
 	}
-	if e, ok := s.defs[name]; ok {
+	if e, ok := s.defs[name]; ok && (e.item.Kind != cell.Closure || e.item.Sig != "") {
 		return Inspection{Found: true, Text: itemText(e)}
 	}
 	if vi, ok := s.vars[name]; ok && s.in != nil && !s.running.Load() {
@@ -256,6 +259,10 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 			t := v.Type().String()
 			if vi.typ != "" {
 				t = vi.typ
+			}
+			if v.Kind() == reflect.Func {
+				// a func value prints as an address: its type says it all
+				return Inspection{Found: true, Text: fmt.Sprintf("var %s %s (cell %d)", name, t, vi.cell)}
 			}
 			val := fmt.Sprintf("%v", v)
 			if len(val) > 200 {
@@ -279,6 +286,57 @@ func (s *Session) Inspect(code string, pos int) Inspection {
 		return Inspection{Found: true, Text: text}
 	}
 	return Inspection{}
+}
+
+// memberText describes field or method name of a value by reflection:
+// "field Loss []float64 (of train.History)", a method's signature.
+func memberText(v reflect.Value, name string) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	t := v.Type()
+	for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
+		if m, ok := tt.MethodByName(name); ok {
+			var in, out []string
+			for i := 1; i < m.Type.NumIn(); i++ {
+				in = append(in, m.Type.In(i).String())
+			}
+			if m.Type.IsVariadic() {
+				in[len(in)-1] = "..." + strings.TrimPrefix(in[len(in)-1], "[]")
+			}
+			for i := 0; i < m.Type.NumOut(); i++ {
+				out = append(out, m.Type.Out(i).String())
+			}
+			res := strings.Join(out, ", ")
+			if len(out) > 1 {
+				res = "(" + res + ")"
+			}
+			return strings.TrimSpace("func (" + tt.String() + ") " + name + "(" + strings.Join(in, ", ") + ") " + res)
+		}
+	}
+	if t.Kind() == reflect.Ptr {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	f, ok := t.FieldByName(name)
+	if !ok {
+		f, ok = t.FieldByName("X" + name) // yaegi's name of an unexported field
+	}
+	if !ok || f.Type == typeTagType {
+		return ""
+	}
+	of := t.String()
+	if t.Name() == "" {
+		of = "a type defined in a cell"
+	}
+	return fmt.Sprintf("field %s %s (of %s)", name, f.Type, of)
 }
 
 func itemText(e *entry) string {
