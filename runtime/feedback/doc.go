@@ -46,6 +46,23 @@
 // model); permutation importance is remembered per model and data
 // version, so explaining row after row in a review measures it once.
 //
+// # Corrections from code
+//
+// Cell code reads and adds to the same correction ledger as the review
+// widget (.tandem/ledger.db in the workspace), its events marked as
+// code-made and replayed into the dataset at once:
+//
+//	e, err := feedback.Relabel(ds, key, "7", "matches its twin row") // also Exclude, Undo
+//	log, err := feedback.Corrections(ds)                             // people's and code's events
+//	l, err := feedback.OpenLedger(ds, feedback.LedgerOptions{})      // a handle: Relabel, Exclude, Include, Edit, Note, Undo
+//
+// Code cannot erase a person's decision: the ledger refuses a code-made
+// undo of a human event (ledger.ErrProtected), and a code-made correction
+// of a value a person decided is recorded but does not take effect
+// (ErrOverridden). With TANDEM_NO_LEDGER=1 (tandem run --no-ledger) the
+// workspace ledger is neither opened nor replayed: code corrections then
+// live in memory for the process.
+//
 // # Interrupts and errors
 //
 // The long loops (the fold fits, the scans of the rows, permutation
