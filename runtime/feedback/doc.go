@@ -54,6 +54,7 @@
 //
 //	e, err := feedback.Relabel(ds, key, "7", "matches its twin row") // also Exclude, Undo
 //	log, err := feedback.Corrections(ds)                             // people's and code's events
+//	evs, err := ds.Corrections()                                     // the same events, from runtime/data
 //	l, err := feedback.OpenLedger(ds, feedback.LedgerOptions{})      // a handle: Relabel, Exclude, Include, Edit, Note, Undo
 //
 // Code cannot erase a person's decision: the ledger refuses a code-made

@@ -331,3 +331,13 @@ func (c *CorrectionLog) HTML() string {
 	b.WriteString("</tbody></table></div>")
 	return b.String()
 }
+
+func init() {
+	data.SetCorrectionSource(func(ds *data.Dataset) ([]ledger.Event, error) {
+		log, err := Corrections(ds)
+		if err != nil {
+			return nil, err
+		}
+		return log.Events, nil
+	})
+}

@@ -47,6 +47,9 @@ func TestRelabel_Workspace(t *testing.T) {
 	if got, want := log.String(), "2 corrections of iris (2 by code): 1 relabel, 1 exclude"; got != want {
 		t.Errorf("got: %s want: %s", got, want)
 	}
+	if evs, err := ds.Corrections(); err != nil || len(evs) != 2 || evs[0].ID != e.ID {
+		t.Errorf("ds.Corrections: %v, %v", evs, err)
+	}
 	if !strings.Contains(log.HTML(), "measured again") {
 		t.Errorf("HTML lacks the reason: %s", log.HTML())
 	}
