@@ -14,8 +14,8 @@ import (
 // level of the running cell, found again after the panic: yaegi panics
 // through reflect, whose messages carry no values. The statement's index
 // and slice expressions are evaluated again when they are plain (names,
-// selectors, literals, arithmetic, len and cap), so this has no side
-// effects; the first one out of range gives the detail. It returns ""
+// selectors, literals, arithmetic, indexing, len and cap), so this has no
+// side effects; the first one out of range gives the detail. It returns ""
 // when the statement spans lines, the operands are not plain, or none is
 // out of range (e.g. the panic came from inside a call).
 func (s *Session) boundsDetail(line, col int, slice bool) string {
@@ -93,7 +93,7 @@ func plain(e ast.Expr) bool {
 	ok := true
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch x := n.(type) {
-		case nil, *ast.Ident, *ast.BasicLit, *ast.ParenExpr, *ast.SelectorExpr, *ast.BinaryExpr:
+		case nil, *ast.Ident, *ast.BasicLit, *ast.ParenExpr, *ast.SelectorExpr, *ast.BinaryExpr, *ast.IndexExpr, *ast.StarExpr:
 		case *ast.UnaryExpr:
 			ok = ok && x.Op != token.ARROW
 		case *ast.CallExpr:
