@@ -42,6 +42,15 @@
 //     known (a func literal, a session variable, a call of a session func):
 //     the body becomes the yield func, its break and continue returns.
 //
+//   - struct types get a reflect type of their own: yaegi builds them with
+//     reflect.StructOf, which gives `type H struct{}` and `type R struct{}`
+//     one type, so type switches, assertions and rendering mixed them up.
+//     The last field gets the tag key `tandem:"<name>"`; an empty struct
+//     a blank field of the compiled zero-size TypeTag (it prints as
+//     nothing; %+v shows "{X_:}");
+//   - a type switch that binds nothing binds SwitchVar (yaegi never
+//     matches a cell type in a switch without a binding).
+//
 // A pasted Go program works: a leading package clause is ignored, and func
 // main (which yaegi would run again after every later cell) is renamed and
 // called once, after the cell's other code.
