@@ -41,13 +41,12 @@
 //   - range over a function (Go 1.23 iterators) when the iterator's type is
 //     known (a func literal, a session variable, a call of a session func):
 //     the body becomes the yield func, its break and continue returns.
-//
-//   - struct types get a reflect type of their own: yaegi builds them with
-//     reflect.StructOf, which gives `type H struct{}` and `type R struct{}`
-//     one type, so type switches, assertions and rendering mixed them up.
-//     The last field gets the tag key `tandem:"<name>"`; an empty struct
-//     a blank field of the compiled zero-size TypeTag (it prints as
-//     nothing; %+v shows "{X_:}");
+//   - struct types get a reflect type of their own (yaegi builds them with
+//     reflect.StructOf, which gives two cell types with the same fields
+//     one type, so type switches, assertions and rendering mixed them
+//     up): the last field gets the tag key tandem:"<name>", an empty
+//     struct a blank field of the compiled zero-size TypeTag, which
+//     prints as nothing (%+v shows "{X_:}");
 //   - a type switch that binds nothing binds SwitchVar (yaegi never
 //     matches a cell type in a switch without a binding).
 //
