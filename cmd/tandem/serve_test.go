@@ -533,3 +533,54 @@ func TestServe_BusyPortAndSIGTERM(t *testing.T) {
 		t.Fatal("server did not stop on SIGTERM")
 	}
 }
+
+// `tandem --port N DIR`, flags before the folder (make run's shape with
+// flags first), serves DIR on N; the printed URL with its token opens it.
+func TestServe_FlagsFirst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x_test.go"), []byte("package x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "--port", strconv.Itoa(port), dir)
+	cmd.Env = append(os.Environ(), "TANDEM_SERVE_TEST_MAIN=1", "XDG_CONFIG_HOME="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	sc := bufio.NewScanner(out)
+	url := ""
+	for url == "" && sc.Scan() {
+		if i := strings.Index(sc.Text(), "http://"); i >= 0 {
+			url = strings.TrimSpace(sc.Text()[i:])
+		}
+	}
+	go io.Copy(io.Discard, out)
+	if want := fmt.Sprintf("http://127.0.0.1:%d/?token=", port); !strings.HasPrefix(url, want) {
+		t.Fatalf("printed %q, want %s…", url, want)
+	}
+	_, token, _ := strings.Cut(url, "token=")
+	req, _ := http.NewRequest("GET", fmt.Sprintf("http://127.0.0.1:%d/api/contents/x_test.go?content=0", port), nil)
+	req.Header.Set("Authorization", "token "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"type":"file"`) {
+		t.Errorf("GET x_test.go: %d %s", resp.StatusCode, body)
+	}
+}
