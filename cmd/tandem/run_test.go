@@ -217,6 +217,26 @@ func TestRun(t *testing.T) {
 		}
 	})
 
+	// A failing cell tagged raises-exception is expected to fail (nbclient,
+	// papermill): its error is kept and the run goes on, exit status 0.
+	t.Run("RaisesException", func(t *testing.T) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "s.go"), []byte("// %%\nx := 1\n\n// %% tags=[\"raises-exception\"]\nvar a []int\na[3]\n\n// %%\nfmt.Println(\"after\", x)\n"), 0o644)
+		r := tandem(t, bin, dir, "run", "s.go", "-o", "s.ipynb")
+		wantCode(t, r, 0)
+		wantContains(t, "stderr", r.stderr, "[2/3] cell 2 failed as expected (Panic, tagged raises-exception)", "[3/3] cell 3 ok")
+		nb := readNB(t, filepath.Join(dir, "s.ipynb"))
+		if got := texts(nb.Cells[2]); len(got) != 1 || got[0] != "stdout: after 1\n" {
+			t.Errorf("outputs after the expected error: got %q", got)
+		}
+		if got := strings.Join(texts(nb.Cells[1]), "|"); !strings.Contains(got, "index out of range") {
+			t.Errorf("the expected error is not kept: %q", got)
+		}
+		// Untagged, the same failure fails the run.
+		os.WriteFile(filepath.Join(dir, "u.go"), []byte("// %%\nvar a []int\na[3]\n"), 0o644)
+		wantCode(t, tandem(t, bin, dir, "run", "u.go"), 1)
+	})
+
 	t.Run("Script", func(t *testing.T) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "s.go"), []byte("// %% [markdown]\n// # A script\n\n// %%\nsq := func(v int) int { return v * v }\n\n// %%\nfmt.Println(sq(9))\n"), 0o644)
