@@ -471,6 +471,11 @@ func (s *Server) handleContentsPut(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, 409, "conflict", fmt.Sprintf("refusing to replace notebook %q with an empty file; nothing was written (save with force to do it)", p))
 		return
 	}
+	if exists && !force && req.Type == "notebook" && isScript(p) && old.Size() > 0 && s.kindOfFile(p) != "notebook" {
+		// Go source (a test file, say) was never opened as a notebook here.
+		s.error(w, r, 409, "conflict", fmt.Sprintf("%q on disk is Go source without \"// %%%%\" cell markers, not a notebook; nothing was written (save with force to replace it)", p))
+		return
+	}
 	if exists && !force && req.Type == "notebook" && !isScript(p) {
 		// Never replace a notebook we could not read: the client cannot have
 		// seen its content.

@@ -152,6 +152,14 @@ func TestContents_GoSource(t *testing.T) {
 	if r := h.do("PUT", "/api/contents/new.go", map[string]any{"format": "text", "content": src}); r.Code != 201 || h.read("new.go") != src {
 		t.Errorf("new Go file: %d %s", r.Code, r.Body)
 	}
+	// Saving a notebook over Go source is refused unless forced.
+	nb := map[string]any{"nbformat": 4, "nbformat_minor": 5, "metadata": map[string]any{}, "cells": []any{}}
+	if r := h.do("PUT", "/api/contents/new.go", map[string]any{"type": "notebook", "content": nb}); r.Code != 409 || h.read("new.go") != src {
+		t.Errorf("notebook over Go source: %d %s", r.Code, r.Body)
+	}
+	if r := h.do("PUT", "/api/contents/new.go?force=1", map[string]any{"type": "notebook", "content": nb}); r.Code != 200 || h.read("new.go") != "// %%\n" {
+		t.Errorf("forced: %d %s %q", r.Code, r.Body, h.read("new.go"))
+	}
 	// A new .go notebook has a marker, so it lists as a notebook.
 	r = h.do("POST", "/api/contents", map[string]any{"type": "notebook", "ext": ".go"})
 	r.json(t, &m)
