@@ -253,9 +253,19 @@ var callNonFunc = regexp.MustCompile(`^reflect: call of reflect\.Value\.Call on 
 // "sliceT") in its compile errors.
 var yaegiType = regexp.MustCompile(`\b(nil|bool|int|int8|int16|int32|int64|uint|uint8|uint16|uint32|uint64|uintptr|float32|float64|complex64|complex128|string|error|array|slice|map|ptr|struct|func|chan|interface)T\b`)
 
+// yaegiOther matches a "(type xT)" of yaegi's categories that have no Go
+// word (a named type is "linkedT"): left out of messages.
+var yaegiOther = regexp.MustCompile(` \(type (linked|value|bin|binPkg|srcPkg|builtin|variadic|generic|comparable|constraint)T\)`)
+
+// fileRedeclared matches yaegi's message for an import name declared
+// twice ("m/_.go redeclared"), which names the file the kernel compiles.
+var fileRedeclared = regexp.MustCompile(`\b([\w.]+)/_\.go redeclared`)
+
 // goTypeNames rewrites yaegi's type category names in a message to Go's
 // words: "(type stringT)" becomes "(type string)".
 func goTypeNames(msg string) string {
+	msg = fileRedeclared.ReplaceAllString(msg, "$1 redeclared")
+	msg = yaegiOther.ReplaceAllString(msg, "")
 	return yaegiType.ReplaceAllStringFunc(msg, func(w string) string {
 		w = strings.TrimSuffix(w, "T")
 		if w == "ptr" {

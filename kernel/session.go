@@ -626,7 +626,15 @@ func (s *Session) imports1(ctx context.Context, seg cell.Segment) *CellError {
 	if b.Len() == 0 {
 		return nil
 	}
-	return s.eval(ctx, b.String(), seg)
+	e := s.eval(ctx, b.String(), seg)
+	if e != nil && strings.HasSuffix(e.Msg, " redeclared in this block") {
+		for _, im := range seg.Imports {
+			if im.Line == e.Line {
+				e.Col = im.Col // yaegi points at the path, Go at the name
+			}
+		}
+	}
+	return e
 }
 
 func (s *Session) preloaded(p string) bool {

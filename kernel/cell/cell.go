@@ -500,6 +500,18 @@ func (s *splitter) rewrite() error {
 			}
 		}
 	}
+	methods := map[string]token.Pos{}
+	for _, n := range s.nodes {
+		if fd, ok := n.n.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) == 1 && fd.Name.Name != "_" {
+			// yaegi keeps the last of two methods of one name silently
+			k := recvName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+			if p, dup := methods[k]; dup {
+				l, _ := s.lc(s.off(p))
+				return s.errAt(fd.Name.Pos(), fmt.Sprintf("method %s already declared at line %d", k, l))
+			}
+			methods[k] = fd.Name.Pos()
+		}
+	}
 	s.topType = map[*ast.TypeSpec]bool{}
 	for _, n := range s.nodes {
 		if gd, ok := n.n.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
