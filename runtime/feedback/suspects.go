@@ -398,6 +398,7 @@ type folded struct {
 	run    int // epochs run, all folds
 	inFold int // epochs run in the current fold
 	early  int // folds that stopped before their budget
+	last   string // the last epoch's note from Fit (accuracy)
 }
 
 func (f *folded) Step() { f.p.Step() }
@@ -417,12 +418,17 @@ func (f *folded) Done() {
 }
 
 func (f *folded) Note(s string) {
+	f.last = s
 	noter(f.p, fmt.Sprintf("fold %d/%d: %s", min(f.fold+1, f.folds), f.folds, s))
 }
 
 // finish writes the final state and closes the display.
 func (f *folded) finish() {
-	noter(f.p, f.summary())
+	sum := f.summary()
+	if f.last != "" {
+		sum += "; last fold " + f.last
+	}
+	noter(f.p, sum)
 	if s, ok := f.p.(interface{ SetEpochs(int) }); ok && f.run < f.folds*f.epochs {
 		s.SetEpochs(f.run)
 	}
