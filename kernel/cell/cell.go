@@ -798,6 +798,12 @@ func (s *splitter) walk(root ast.Node) error {
 			s.rangeStmt(x)
 		case *ast.CallExpr:
 			s.builtin(x)
+			if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "main" &&
+				(s.decl["main"] || (s.opt.Defined != nil && s.opt.Defined("main"))) {
+				// a call of the session's func main, which is renamed
+				p := s.off(id.Pos())
+				s.add(p, p+len("main"), MainFunc)
+			}
 		case *ast.GoStmt:
 			s.goStmt(x)
 		case *ast.TypeSpec:
