@@ -362,6 +362,10 @@ func readNotebook(path string) (*notebook.Notebook, error) {
 	}
 	var nb *notebook.Notebook
 	if strings.EqualFold(filepath.Ext(path), ".go") {
+		if !notebook.HasCellMarker(data) {
+			// As the server lists it: Go source, not a percent-format notebook.
+			return nil, fmt.Errorf("%s has no \"// %%%%\" cell marker: it is Go source, not a percent-format notebook (start each cell with a line \"// %%%%\")", path)
+		}
 		nb, err = notebook.ParseScript(data)
 	} else {
 		nb, err = notebook.Parse(data)

@@ -232,6 +232,11 @@ func TestRun(t *testing.T) {
 		if got := strings.Join(texts(nb.Cells[1]), "|"); !strings.Contains(got, "index out of range") {
 			t.Errorf("the expected error is not kept: %q", got)
 		}
+		// Go source without cell markers is not a notebook.
+		os.WriteFile(filepath.Join(dir, "x_test.go"), []byte("package x\n\nfunc f() {}\n"), 0o644)
+		r = tandem(t, bin, dir, "run", "x_test.go")
+		wantCode(t, r, 2)
+		wantContains(t, "stderr", r.stderr, `x_test.go has no "// %%" cell marker`)
 		// Untagged, the same failure fails the run.
 		os.WriteFile(filepath.Join(dir, "u.go"), []byte("// %%\nvar a []int\na[3]\n"), 0o644)
 		wantCode(t, tandem(t, bin, dir, "run", "u.go"), 1)
