@@ -27,6 +27,8 @@
 //	// # A heading
 //	// Some text.
 //
+// A .go file is a percent script only when it has at least one marker
+// line (HasCellMarker); without one it is plain Go source, not a notebook.
 // Code cells are the lines after a `// %%` marker; markdown (and raw) cells
 // have every line commented with "// " ("//" for an empty line). A line
 // that would read as a marker is escaped by doubling its first '%'

@@ -53,8 +53,11 @@
 //
 // Types: directories, "notebook" for .ipynb and for .go percent scripts
 // (kernel/notebook converts both ways; a script keeps no outputs), "file"
-// for the rest (text or base64). GET a .go file with ?type=file for its raw
-// text. Hidden names (starting with "."), including .tandem/, are neither
+// for the rest (text or base64). A .go file is a percent script only when
+// it has a "// %%" cell marker (notebook.HasCellMarker); other .go files,
+// such as tests beside the notebooks, are Go source: type "file", and a
+// notebook save over one is refused unless forced. GET a .go script with
+// ?type=file for its raw text. Hidden names (starting with "."), including .tandem/, are neither
 // listed nor served. Saves are atomic: a temp file in the same folder,
 // fsync, rename, fsync of the folder.
 //
