@@ -19,9 +19,11 @@
 // Titles and axis labels come from column names where there are any;
 // series and classes take the colour-blind-safe Okabe–Ito palette (Palette),
 // matrices and surfaces viridis. Options (through With) change the title,
-// labels, size, resolution and output format:
+// labels, size, resolution and output format, and name the first series of
+// a Line or ROC chart (AddLine and AddROC name the others):
 //
 //	chart.Histogram(x, 0).With(chart.Options{Title: "petal length", Width: 8})
+//	chart.ROC(fpr, tpr).With(chart.Options{Name: "logistic"}).AddROC("tree", fpr2, tpr2)
 //
 // # Speed
 //
