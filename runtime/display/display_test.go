@@ -519,3 +519,19 @@ func BenchmarkTrainingView_Render(b *testing.B) {
 		Render(tv)
 	}
 }
+
+func TestTrainingView_SetEpochs(t *testing.T) {
+	fakeClock(t)
+	r := withSink(t)
+	tv := Training(TrainingOptions{Epochs: 500, StepsPerEpoch: 1})
+	for e := range 91 {
+		tv.Step()
+		tv.Epoch(1/float64(e+1), math.NaN())
+	}
+	tv.SetEpochs(91) // stopped early
+	tv.Done()
+	s := r.calls[len(r.calls)-1].data[MIMEText].(string)
+	if !strings.Contains(s, "91/91") || !strings.Contains(s, "100%") {
+		t.Errorf("final text got: %q want the bar at 100%% 91/91", s)
+	}
+}

@@ -109,6 +109,19 @@ func (t *TrainingView) Note(s string) {
 	t.mu.Unlock()
 }
 
+// SetEpochs changes how many epochs the bar counts to, for a run that
+// stopped early: call it before Done so the finished bar ends at 100%.
+// n <= 0 leaves the count unchanged.
+func (t *TrainingView) SetEpochs(n int) {
+	if n <= 0 {
+		return
+	}
+	t.mu.Lock()
+	t.o.Epochs = n
+	t.dirty = true
+	t.mu.Unlock()
+}
+
 // Done shows the final state. Later calls do nothing.
 func (t *TrainingView) Done() { t.finish(false) }
 

@@ -609,6 +609,12 @@ var workspace struct {
 // workspaceStore opens (once per folder) the ledger of the workspace:
 // $TANDEM_WORKSPACE, else the working directory.
 func workspaceStore() (ledger.Store, error) {
+	if os.Getenv(NoLedgerEnv) == "1" {
+		// tandem run --no-ledger: nothing is read from or written to the
+		// workspace; corrections live in memory for the process.
+		noLedger.once.Do(func() { noLedger.store = ledger.NewMemoryStore() })
+		return noLedger.store, nil
+	}
 	dir := os.Getenv("TANDEM_WORKSPACE")
 	if dir == "" {
 		var err error

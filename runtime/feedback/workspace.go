@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -66,12 +65,7 @@ func OpenLedger(ds *data.Dataset, o LedgerOptions) (*Ledger, error) {
 	if ds == nil {
 		fail("OpenLedger: nil dataset")
 	}
-	store := o.Store
-	if store == nil && os.Getenv(NoLedgerEnv) == "1" {
-		noLedger.once.Do(func() { noLedger.store = ledger.NewMemoryStore() })
-		store = noLedger.store
-	}
-	l := linkFor(ds, store)
+	l := linkFor(ds, o.Store) // nil: the workspace's (or, with TANDEM_NO_LEDGER=1, the process's) store
 	if l.err != nil {
 		return nil, l.err
 	}

@@ -181,3 +181,28 @@ func ExampleOpenLedger() {
 	// versicolor 149
 	// 2 corrections of iris (2 by code): 1 relabel, 1 exclude
 }
+
+// The review widget honours TANDEM_NO_LEDGER=1 too: it opens no workspace
+// ledger (the same in-memory store as code corrections).
+func TestReview_NoLedger(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TANDEM_WORKSPACE", dir)
+	t.Setenv(feedback.NoLedgerEnv, "1")
+	ds := data.Iris()
+	q := feedback.SuspectsWith(nil, ds, feedback.Options{Proba: uniformProba(ds.Len(), len(ds.Classes()))})
+	feedback.Review(ds, q)
+	if _, err := os.Stat(filepath.Join(dir, ".tandem")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the review widget opened the workspace ledger: %v", err)
+	}
+}
+
+func uniformProba(n, k int) [][]float64 {
+	p := make([][]float64, n)
+	for i := range p {
+		p[i] = make([]float64, k)
+		for j := range p[i] {
+			p[i][j] = 1 / float64(k)
+		}
+	}
+	return p
+}
