@@ -292,8 +292,12 @@ func TestChart_Edges(t *testing.T) {
 		{"heatmap NaN", func() *Chart { return Heatmap([][]float64{{nan()}}, nil, nil) }},
 		{"confusion empty", func() *Chart { return Confusion([][]int{{0, 0}, {0, 0}}, nil) }},
 		{"loss no validation values", func() *Chart { return Loss(history{train: []float64{1, 0.5}, val: []float64{nan(), nan()}}) }},
-		{"descent symmetric", func() *Chart { return Descent(func(x, y float64) float64 { return x*x + y*y }, []float64{0}, []float64{0}) }},
-		{"descent flat", func() *Chart { return Descent(func(x, y float64) float64 { return 1 }, []float64{0, 1}, []float64{0, 1}) }},
+		{"descent symmetric", func() *Chart {
+			return Descent(func(x, y float64) float64 { return x*x + y*y }, []float64{0}, []float64{0})
+		}},
+		{"descent flat", func() *Chart {
+			return Descent(func(x, y float64) float64 { return 1 }, []float64{0, 1}, []float64{0, 1})
+		}},
 		{"boundary one point", func() *Chart { return DecisionBoundary(linearPredict, []float64{1}, []float64{1}, []int{0}, nil) }},
 		{"digits 1×1", func() *Chart { return Digits([][]float64{{3}}, []string{"x"}) }},
 	} {

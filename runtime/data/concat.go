@@ -90,4 +90,3 @@ func colSig(t *table) string {
 	}
 	return strings.Join(parts, ", ")
 }
-

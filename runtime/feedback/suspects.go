@@ -392,12 +392,12 @@ func clone(m nn.Module) (c nn.Module) {
 // display that can, sets its total to the epochs run (SetEpochs(int)).
 type folded struct {
 	p      train.Progress
-	folds  int // k
-	epochs int // each fold's budget, Config.Epochs
-	fold   int // folds finished
-	run    int // epochs run, all folds
-	inFold int // epochs run in the current fold
-	early  int // folds that stopped before their budget
+	folds  int    // k
+	epochs int    // each fold's budget, Config.Epochs
+	fold   int    // folds finished
+	run    int    // epochs run, all folds
+	inFold int    // epochs run in the current fold
+	early  int    // folds that stopped before their budget
 	last   string // the last epoch's note from Fit (accuracy)
 }
 
