@@ -151,6 +151,21 @@ func (s *Session) panicError(v any, mark int, trace []string) *CellError {
 		}
 		return e
 	}
+	if mark > 0 && len(frs) >= 2 && frs[1].name == "" && !strings.Contains(frs[0].name, ".") {
+		// failed in a cell func called from the cell's top level
+		if p, ok := s.callSite("", frs[0].name); ok && e.Cell == frs[0].cell {
+			for _, b := range []struct {
+				msg   string
+				slice bool
+			}{{"runtime error: index out of range", false}, {"runtime error: slice bounds out of range", true}} {
+				if e.Msg == b.msg {
+					if d := s.funcBoundsDetail(frs[0].name, e.Line, e.Col, p, b.slice); d != "" {
+						e.Msg += " " + d
+					}
+				}
+			}
+		}
+	}
 	for i, f := range frs {
 		if f.name == "" && i > 0 && frs[i-1].name == "" {
 			continue // nested top-level wrappers

@@ -145,6 +145,7 @@ type Session struct {
 	rendered  map[string]any // what the value renderer reported for the last value
 	snap      atomic.Pointer[snapshot]
 	cur       string                        // source of the running cell
+	sources   map[int]string                // sources of the cells that define funcs (for panic details)
 	topCalls  map[int]map[string][]cell.Pos // calls in each recent cell's top-level code
 }
 
@@ -476,6 +477,7 @@ func (s *Session) run(ctx context.Context, code string, sink Sink) Result {
 	}
 	nameAllParams(c)
 	s.fixAllLiterals(c)
+	s.keepSource(c, code)
 	calls := map[string][]cell.Pos{}
 	for _, seg := range c.Segments {
 		for k, v := range seg.Calls {
@@ -1092,6 +1094,32 @@ func (s *Session) hasValue(call string) bool {
 		}
 	}
 	return true
+}
+
+// keepSource keeps the source of a cell that defines funcs, and drops
+// the sources no definition comes from any more.
+func (s *Session) keepSource(c *cell.Cell, code string) {
+	if s.sources == nil {
+		s.sources = map[int]string{}
+	}
+	for _, seg := range c.Segments {
+		for _, it := range seg.Items {
+			if it.Kind == cell.Func {
+				s.sources[s.count] = code
+			}
+		}
+	}
+	if len(s.sources) > 64 {
+		used := map[int]bool{s.count: true}
+		for _, e := range s.defs {
+			used[e.cell] = true
+		}
+		for n := range s.sources {
+			if !used[n] {
+				delete(s.sources, n)
+			}
+		}
+	}
 }
 
 // chainHasValue tells whether a call of x.y….f has one value, by
