@@ -83,7 +83,6 @@ type Progress struct {
 // kernel that died is still a failure in such a cell.
 const RaisesExceptionTag = "raises-exception"
 
-
 // Failure is a cell that failed.
 type Failure struct {
 	Cell      int    // index of the cell in the notebook (0-based)
