@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
 	ystdlib "github.com/traefik/yaegi/stdlib"
@@ -31,8 +32,11 @@ var ErrClosed = errors.New("kernel: session closed")
 
 // Defaults of Options.
 const (
-	DefaultMaxOutput      = 1 << 20
-	DefaultInterruptGrace = time.Second
+	DefaultMaxOutput = 1 << 20
+	// DefaultInterruptGrace: a cell that has not reached an interrupt
+	// check by then (blocked on a channel, in a compiled call) is cancelled
+	// through yaegi, which no longer breaks closures (setRunID).
+	DefaultInterruptGrace = 300 * time.Millisecond
 	DefaultStuckGrace     = 2 * time.Second
 	// DefaultCodeBudget is how many bytes of source an interpreter compiles
 	// before the session recycles it. yaegi never frees compiled code; at
@@ -146,6 +150,8 @@ type Session struct {
 	snap      atomic.Pointer[snapshot]
 	cur       string                        // source of the running cell
 	sources   map[int]string                // sources of the cells that define funcs (for panic details)
+	idIn      *interp.Interpreter           // the interpreter whose run id runID is
+	runID     uint64                        // its run id when the cell started
 	topCalls  map[int]map[string][]cell.Pos // calls in each recent cell's top-level code
 }
 
@@ -367,6 +373,7 @@ func (s *Session) Execute(ctx context.Context, code string, sink Sink) Result {
 	s.errf.takeTrace()
 	s.running.Store(true)
 
+	s.idIn, s.runID = s.in, runID(s.in)
 	cctx, cancel := context.WithCancel(context.Background())
 	done := make(chan Result, 1)
 	go func() {
@@ -429,6 +436,10 @@ func (s *Session) wait(ctx context.Context, done chan Result, cancel func()) Res
 				// cells run one at a time: once yaegi's goroutine for this
 				// cell is gone, none is left
 				if goroutinesIn("interp.(*Interpreter).ExecuteWithContext") == 0 {
+					if s.in == s.idIn && setRunID(s.in, s.runID) {
+						// the closures made before work again
+						r.Err.Msg = "interrupted"
+					}
 					return r
 				}
 				time.Sleep(10 * time.Millisecond)
@@ -441,6 +452,41 @@ func (s *Session) wait(ctx context.Context, done chan Result, cancel func()) Res
 			return Result{Count: s.count, Err: &CellError{Kind: KindStuck, Cell: s.count, Msg: "the cell did not stop after an interrupt (it is blocked or busy in compiled code); restart the kernel: its state will be lost"}}
 		}
 	}
+}
+
+// runIDField returns yaegi's run id counter of in (the unexported field
+// Interpreter.id, which its cancellation increments), nil if this yaegi
+// has none.
+func runIDField(in *interp.Interpreter) *uint64 {
+	if in == nil {
+		return nil
+	}
+	f := reflect.ValueOf(in).Elem().FieldByName("id")
+	if !f.IsValid() || f.Kind() != reflect.Uint64 {
+		return nil
+	}
+	return (*uint64)(unsafe.Pointer(f.UnsafeAddr()))
+}
+
+func runID(in *interp.Interpreter) uint64 {
+	if p := runIDField(in); p != nil {
+		return atomic.LoadUint64(p)
+	}
+	return 0
+}
+
+// setRunID undoes yaegi's cancellation once its goroutine is gone: the
+// cancellation increments the run id, and every frame made before (the
+// frames of closures made inside functions, which callbacks run in) then
+// stops at its first step, so those closures return zero values for
+// ever. With the id back, they run again. It reports whether it could.
+func setRunID(in *interp.Interpreter, id uint64) bool {
+	p := runIDField(in)
+	if p == nil || id == 0 && atomic.LoadUint64(p) != 1 {
+		return false
+	}
+	atomic.StoreUint64(p, id)
+	return true
 }
 
 // goroutinesIn counts goroutines whose stack holds fn.
