@@ -134,6 +134,9 @@ func (s *Session) evalValue(expr string) (v reflect.Value, ok bool) {
 		if recover() != nil {
 			ok = false
 		}
+		if !ok {
+			s.heal()
+		}
 	}()
 	v, err := s.in.Eval(";" + expr)
 	if err != nil || !v.IsValid() {
