@@ -77,10 +77,29 @@ const (
 // compiled runtime code stops at its next host.Check; time.Sleep in a cell
 // wakes up. Closures and callbacks keep working. A cell that reaches no
 // check within Options.InterruptGrace (blocked on a channel, say) is
-// cancelled through yaegi's context, which may leave closures created
-// inside functions returning zero values (the error says so); if it still
-// runs after Options.StuckGrace (busy or blocked in compiled code), Execute
-// returns KindStuck and the process must be restarted.
+// cancelled through yaegi's context; once yaegi's goroutine is gone the
+// session restores yaegi's run id (setRunID), which the cancellation
+// bumped and which would otherwise leave closures created inside
+// functions returning zero values. If the cell still runs after
+// Options.StuckGrace (busy or blocked in compiled code, e.g. a
+// sync.WaitGroup's Wait), Execute returns KindStuck and the process must
+// be restarted.
+//
+// # Output
+//
+// fmt.Print*, println and log reach the session directly, after whatever
+// the pipes behind os.Stdout and os.Stderr (and compiled code's writes)
+// hold unread, so the two streams keep the order a cell wrote them in
+// (only os.Stdout against os.Stderr writes, two pipes, may swap). Past
+// Options.MaxOutput a notice is sent at once and the rest is dropped.
+//
+// # Errors
+//
+// yaegi runs cell code through reflect; its panics are turned into Go's
+// messages. An index or slice-bounds panic at a cell's top level, or in a
+// cell func called from there, gets Go's detail ("[5] with length 2") by
+// evaluating the failing statement's plain operands again (parameters
+// replaced by the call's arguments), never when a local is involved.
 //
 // # Memory
 //
