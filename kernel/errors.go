@@ -272,6 +272,9 @@ var yaegiType = regexp.MustCompile(`\b(nil|bool|int|int8|int16|int32|int64|uint|
 // word (a named type is "linkedT"): left out of messages.
 var yaegiOther = regexp.MustCompile(` \(type (linked|value|bin|binPkg|srcPkg|builtin|variadic|generic|comparable|constraint)T\)`)
 
+// mainPkg matches yaegi's package qualifier of cell types ("main.T").
+var mainPkg = regexp.MustCompile(`\bmain\.([A-Za-z_])`)
+
 // fileRedeclared matches yaegi's message for an import name declared
 // twice ("m/_.go redeclared"), which names the file the kernel compiles.
 var fileRedeclared = regexp.MustCompile(`\b([\w.]+)/_\.go redeclared`)
@@ -280,6 +283,11 @@ var fileRedeclared = regexp.MustCompile(`\b([\w.]+)/_\.go redeclared`)
 // words: "(type stringT)" becomes "(type string)".
 func goTypeNames(msg string) string {
 	msg = fileRedeclared.ReplaceAllString(msg, "$1 redeclared")
+	if strings.HasSuffix(msg, " to kernel.typeTag") && strings.HasPrefix(msg, "cannot convert ") {
+		// a value for the blank field cell.TypeTag adds to an empty struct
+		return "too many values in struct literal"
+	}
+	msg = mainPkg.ReplaceAllString(msg, "$1")
 	msg = yaegiOther.ReplaceAllString(msg, "")
 	return yaegiType.ReplaceAllStringFunc(msg, func(w string) string {
 		w = strings.TrimSuffix(w, "T")
