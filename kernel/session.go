@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -285,6 +286,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	if err := in.Use(s.opts.Symbols); err != nil {
 		return nil, fmt.Errorf("use symbols: %w", err)
 	}
+	var stdoutW, stderrW io.Writer = direct{s.out, "stdout"}, direct{s.out, "stderr"}
 	own := interp.Exports{
 		hostKey: {
 			"Stop":  reflect.ValueOf(&host.Stop).Elem(),
@@ -306,6 +308,8 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			}),
 			"SetFunc": reflect.ValueOf(s.setFunc),
 			"TypeTag": reflect.ValueOf((*typeTag)(nil)),
+			"Stdout":  reflect.ValueOf(&stdoutW).Elem(),
+			"Stderr":  reflect.ValueOf(&stderrW).Elem(),
 			"Shape":   shapeValue,
 		},
 	}

@@ -798,6 +798,7 @@ func (s *splitter) walk(root ast.Node) error {
 			s.rangeStmt(x)
 		case *ast.CallExpr:
 			s.builtin(x)
+			s.fprint(x)
 			if id, ok := x.Fun.(*ast.Ident); ok && id.Name == "main" &&
 				(s.decl["main"] || (s.opt.Defined != nil && s.opt.Defined("main"))) {
 				// a call of the session's func main, which is renamed
@@ -1490,6 +1491,40 @@ func (s *splitter) declItems(n node) []Item {
 		return out
 	}
 	return nil
+}
+
+// fprint rewrites fmt.Fprint*(os.Stdout, …) and (os.Stderr, …) to write
+// to HelperAlias.Stdout and .Stderr, writers that queue in order with
+// fmt.Print and log (os.Stdout and os.Stderr are pipes, whose order
+// against each other is lost).
+func (s *splitter) fprint(c *ast.CallExpr) {
+	f, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok || len(c.Args) == 0 || !s.isPkg(f.X, "fmt") || !strings.HasPrefix(f.Sel.Name, "Fprint") {
+		return
+	}
+	a, ok := c.Args[0].(*ast.SelectorExpr)
+	if !ok || !s.isPkg(a.X, "os") || (a.Sel.Name != "Stdout" && a.Sel.Name != "Stderr") {
+		return
+	}
+	s.add(s.off(a.Pos()), s.off(a.End()), HelperAlias+"."+a.Sel.Name)
+}
+
+// isPkg reports whether x is the name of package name, not a variable of
+// the cell or the session.
+func (s *splitter) isPkg(x ast.Expr, name string) bool {
+	id, ok := x.(*ast.Ident)
+	if !ok || id.Name != name {
+		return false
+	}
+	if s.opt.Defined != nil && s.opt.Defined(name) {
+		return false
+	}
+	for _, n := range s.nodes {
+		if st, ok := n.n.(ast.Stmt); ok && defines(st) == name {
+			return false
+		}
+	}
+	return true
 }
 
 // chain returns a selector over names as "x.y.f", "" if it is not one.
