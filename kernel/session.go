@@ -90,8 +90,10 @@ const (
 //
 // fmt.Print*, println and log reach the session directly, after whatever
 // the pipes behind os.Stdout and os.Stderr (and compiled code's writes)
-// hold unread, so the two streams keep the order a cell wrote them in
-// (only os.Stdout against os.Stderr writes, two pipes, may swap). Past
+// hold unread, so the two streams keep the order a cell wrote them in;
+// fmt.Fprint*(os.Stdout|os.Stderr, …) is rewritten to the same ordered
+// writers. Only other writes to os.Stdout against os.Stderr (two pipes)
+// may swap. Past
 // Options.MaxOutput a notice is sent at once and the rest is dropped.
 //
 // # Errors
