@@ -48,7 +48,10 @@
 //     struct a blank field of the compiled zero-size TypeTag, which
 //     prints as nothing (%+v shows "{X_:}");
 //   - a type switch that binds nothing binds SwitchVar (yaegi never
-//     matches a cell type in a switch without a binding).
+//     matches a cell type in a switch without a binding);
+//   - fmt.Fprint*(os.Stdout|os.Stderr, …) writes to HelperAlias.Stdout
+//     and .Stderr, the kernel's ordered writers;
+//   - a call of the session's func main calls MainFunc.
 //
 // A pasted Go program works: a leading package clause is ignored, and func
 // main (which yaegi would run again after every later cell) is renamed and
