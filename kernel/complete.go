@@ -435,11 +435,12 @@ func (s *Session) reader() (*Session, func()) {
 var typeTagType = reflect.TypeOf(typeTag{})
 
 // localDef finds the latest definition of variable x in code:
-// `x := T{`, `x := &T{`, `var x T`, `var x = T{`, `x := f(` and
-// `x := pkg.F(` (group 1 is the type or the callee).
+// `x := T{`, `x := &T{`, `var x T`, `var x = T{`, `x := f(`,
+// `x := pkg.F(` (group 1 is the type or the callee) and a parameter
+// `(x T` or `, x *T` (group 2 is the type).
 func localDef(x string) *regexp.Regexp {
 	q := regexp.QuoteMeta(x)
-	return regexp.MustCompile(`(?:\b` + q + `\s*:=\s*|\bvar\s+` + q + `\s*=\s*)&?([A-Za-z_][\w.]*)\s*[{(]|\bvar\s+` + q + `\s+\*?([A-Za-z_][\w.]*)`)
+	return regexp.MustCompile(`(?:\b` + q + `\s*:=\s*|\bvar\s+` + q + `\s*=\s*)&?([A-Za-z_][\w.]*)\s*[{(]|(?:\bvar\s+|[(,]\s*)` + q + `\s+\*?([A-Za-z_][\w.]*)`)
 }
 
 // localType returns the type, as source, of a variable that code before

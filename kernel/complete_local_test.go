@@ -25,6 +25,7 @@ func TestCompleteLocals(t *testing.T) {
 		{"func g() {\n\tq := P{}\n\tq.", []string{"Hi", "Name", "age"}},
 		{"r := NewP()\nr.", []string{"Hi", "Name", "age"}},
 		{"var z P\nz.", []string{"Hi", "Name", "age"}},
+		{"func show(n int, p *P) {\n\tp.", []string{"Hi", "Name", "age"}},
 		{"var b strings.Builder\nb.Wr", []string{"Write", "WriteByte", "WriteRune", "WriteString"}},
 	} {
 		got := s.Complete(c.code, len(c.code)).Matches
