@@ -507,10 +507,10 @@ func runID(in *interp.Interpreter) uint64 {
 // ever. With the id back, they run again. It reports whether it could.
 func setRunID(in *interp.Interpreter, id uint64) bool {
 	p := runIDField(in)
-	if p == nil || id == 0 && atomic.LoadUint64(p) != 1 {
+	// exactly one cancellation since the cell started
+	if p == nil || !atomic.CompareAndSwapUint64(p, id+1, id) {
 		return false
 	}
-	atomic.StoreUint64(p, id)
 	return true
 }
 
