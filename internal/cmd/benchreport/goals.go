@@ -19,8 +19,9 @@ type goal struct {
 	// Behind: Tandem's median at most this far below Anchor's (accuracy
 	// parity: within 1 point).
 	Behind float64
-	// PeakShare: Tandem's median at least this share of the median of the
-	// figure (same group) whose name contains Peak.
+	// PeakShare: Tandem's median at least this share of the highest
+	// Tandem median among the figures (same group) whose names contain Peak
+	// (the AVX2 and the AVX-512 FMA peaks: the machine's best counts).
 	PeakShare float64
 	Peak      string
 	Issue     string // where the goal is set
@@ -39,8 +40,8 @@ var goals = []goal{
 	{Group: "runtime", Contains: []string{"Fashion-MNIST epoch"}, Ratio: 1, Anchor: "pytorch", Issue: "#4"},
 	{Group: "runtime", Contains: []string{"Fashion-MNIST test accuracy"}, Behind: 1, Anchor: "pytorch", Issue: "#4"},
 	{Group: "runtime", Contains: []string{"softmax regression"}, Ratio: 2, Anchor: "pytorch", Issue: "#4"},
-	{Group: "runtime", Contains: []string{"SGEMM float32 256x256x256, 1 thread"}, PeakShare: 0.5, Peak: "AVX2 FMA peak", Issue: "#4"},
-	{Group: "runtime", Contains: []string{"SGEMM float32 128x784x256 (MLP forward), 1 thread"}, PeakShare: 0.5, Peak: "AVX2 FMA peak", Issue: "#4"},
+	{Group: "runtime", Contains: []string{"SGEMM float32 256x256x256, 1 thread"}, PeakShare: 0.5, Peak: "FMA peak", Issue: "#4"},
+	{Group: "runtime", Contains: []string{"SGEMM float32 128x784x256 (MLP forward), 1 thread"}, PeakShare: 0.5, Peak: "FMA peak", Issue: "#4"},
 	{Group: "plots", Contains: []string{""}, Ratio: 2, Anchor: "matplotlib", Issue: "#5"},
 	{Group: "display", Contains: []string{"show a 1,000,000-row dataset"}, Max: 200, Issue: "#5"},
 	{Group: "display", Contains: []string{"bytes sent for a 1,000,000-row dataset"}, Max: 100, Issue: "#5"},
@@ -90,8 +91,14 @@ func checkGoals(rep *Report) {
 				}
 				c = &Check{Goal: fmt.Sprintf("within %s %s of %s", num(g.Behind), f.Unit, g.Anchor), Met: ours.Median >= a.Median-g.Behind}
 			case g.PeakShare > 0:
-				peak := rep.find(f.Group, g.Peak)
-				if peak == nil || peak.stat("tandem") == nil {
+				var peak *Figure
+				for _, x := range rep.Figures {
+					if x.Group == f.Group && strings.Contains(x.Name, g.Peak) && x.stat("tandem") != nil &&
+						(peak == nil || x.stat("tandem").Median > peak.stat("tandem").Median) {
+						peak = x
+					}
+				}
+				if peak == nil {
 					continue
 				}
 				p := peak.stat("tandem").Median

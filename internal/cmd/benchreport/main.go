@@ -112,14 +112,23 @@ func main() {
 	charts := flag.String("charts", "bench/results", "folder for the charts (SVG), linked from the Markdown report; empty: none")
 	machine := flag.String("machine", "", "description of the machine")
 	command := flag.String("command", "make bench", "the command that produced the samples")
+	from := flag.String("from", "", "re-render an earlier JSON report (its samples, date, machine and command) instead of reading samples")
 	flag.Parse()
-	rep, err := read(os.Stdin)
+	var rep *Report
+	var err error
+	if *from != "" {
+		rep, err = reread(*from)
+	} else {
+		rep, err = read(os.Stdin)
+		if rep != nil {
+			rep.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+			rep.Machine = *machine
+			rep.Command = *command
+		}
+	}
 	if err != nil {
 		fatal(err)
 	}
-	rep.Date = time.Now().UTC().Format("2006-01-02 15:04 UTC")
-	rep.Machine = *machine
-	rep.Command = *command
 	analyse(rep)
 	if *charts != "" {
 		if err := drawCharts(rep, *charts, filepath.Dir(*mdOut)); err != nil {
@@ -188,6 +197,41 @@ func drawCharts(rep *Report, dir, mdDir string) error {
 		}
 	}
 	return nil
+}
+
+// reread rebuilds a report from an earlier JSON report: its samples go
+// through read again, so goals, ratios, growth and charts are recomputed.
+func reread(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var old Report
+	if err := json.Unmarshal(b, &old); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var lines strings.Builder
+	for _, f := range old.Figures {
+		for _, st := range f.Stats {
+			for _, v := range st.Values {
+				s, _ := json.Marshal(Sample{Group: f.Group, Figure: f.Name, Impl: st.Impl, Value: v, Unit: f.Unit, Better: f.Better,
+					Note: st.Note, Series: f.Series, N: f.N})
+				lines.Write(append(s, '\n'))
+			}
+		}
+	}
+	for _, m := range old.Missing {
+		lines.WriteString("MISSING " + m + "\n")
+	}
+	for _, p := range old.Parts {
+		fmt.Fprintf(&lines, "PART %s %d\n", p.Name, p.Seconds)
+	}
+	rep, err := read(strings.NewReader(lines.String()))
+	if err != nil {
+		return nil, err
+	}
+	rep.Date, rep.Machine, rep.Command = old.Date, old.Machine, old.Command
+	return rep, nil
 }
 
 func read(r io.Reader) (*Report, error) {

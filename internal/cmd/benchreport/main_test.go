@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -70,6 +71,20 @@ func TestReport(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), "<svg") {
 			t.Errorf("chart %s: %v", c, err)
 		}
+	}
+	// A report re-read from its JSON gives the same report.
+	rep.Date, rep.Machine, rep.Command = "d", "m", "c"
+	js, _ := json.Marshal(rep)
+	path := filepath.Join(dir, "latest.json")
+	os.WriteFile(path, js, 0o644)
+	again, err := reread(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	analyse(again)
+	again.Charts = rep.Charts
+	if a, b := markdown(again), markdown(rep); a != b {
+		t.Errorf("re-read report differs:\n%s\n----\n%s", a, b)
 	}
 	md := markdown(rep)
 	for _, want := range []string{"Behind their goals", "MLP 784-256-10 training", "≥ 1× pytorch", "0.75×", "| s | tandem | 10 → 100 → 1000 |",
