@@ -3,6 +3,8 @@
 package stdlib
 
 import (
+	"go/constant"
+	"go/token"
 	"reflect"
 	"tandem.dev/tandem/runtime/feedback"
 )
@@ -11,8 +13,11 @@ func init() {
 	Symbols["tandem.dev/tandem/runtime/feedback/feedback"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Both":             reflect.ValueOf(feedback.Both),
+		"Corrections":      reflect.ValueOf(feedback.Corrections),
 		"DefaultConfig":    reflect.ValueOf(feedback.DefaultConfig),
 		"Entropy":          reflect.ValueOf(feedback.Entropy),
+		"ErrOverridden":    reflect.ValueOf(&feedback.ErrOverridden).Elem(),
+		"Exclude":          reflect.ValueOf(feedback.Exclude),
 		"Explain":          reflect.ValueOf(feedback.Explain),
 		"ExplainWith":      reflect.ValueOf(feedback.ExplainWith),
 		"Grid":             reflect.ValueOf(feedback.Grid),
@@ -21,10 +26,13 @@ func init() {
 		"Margin":           reflect.ValueOf(feedback.Margin),
 		"ModelVersion":     reflect.ValueOf(feedback.ModelVersion),
 		"NewJoint":         reflect.ValueOf(feedback.NewJoint),
+		"NoLedgerEnv":      reflect.ValueOf(constant.MakeFromLiteral("\"TANDEM_NO_LEDGER\"", token.STRING, 0)),
 		"NormalizedMargin": reflect.ValueOf(feedback.NormalizedMargin),
 		"OffDiagonal":      reflect.ValueOf(feedback.OffDiagonal),
+		"OpenLedger":       reflect.ValueOf(feedback.OpenLedger),
 		"PruneByClass":     reflect.ValueOf(feedback.PruneByClass),
 		"PruneByNoiseRate": reflect.ValueOf(feedback.PruneByNoiseRate),
+		"Relabel":          reflect.ValueOf(feedback.Relabel),
 		"Review":           reflect.ValueOf(feedback.Review),
 		"ReviewWith":       reflect.ValueOf(feedback.ReviewWith),
 		"SelfConfidence":   reflect.ValueOf(feedback.SelfConfidence),
@@ -32,9 +40,11 @@ func init() {
 		"SuspectsWith":     reflect.ValueOf(feedback.SuspectsWith),
 		"Uncertain":        reflect.ValueOf(feedback.Uncertain),
 		"UncertainWith":    reflect.ValueOf(feedback.UncertainWith),
+		"Undo":             reflect.ValueOf(feedback.Undo),
 
 		// type definitions
 		"Contribution":     reflect.ValueOf((*feedback.Contribution)(nil)),
+		"CorrectionLog":    reflect.ValueOf((*feedback.CorrectionLog)(nil)),
 		"DataGrid":         reflect.ValueOf((*feedback.DataGrid)(nil)),
 		"Error":            reflect.ValueOf((*feedback.Error)(nil)),
 		"ExplainOptions":   reflect.ValueOf((*feedback.ExplainOptions)(nil)),
@@ -44,6 +54,8 @@ func init() {
 		"Importance":       reflect.ValueOf((*feedback.Importance)(nil)),
 		"Item":             reflect.ValueOf((*feedback.Item)(nil)),
 		"Joint":            reflect.ValueOf((*feedback.Joint)(nil)),
+		"Ledger":           reflect.ValueOf((*feedback.Ledger)(nil)),
+		"LedgerOptions":    reflect.ValueOf((*feedback.LedgerOptions)(nil)),
 		"Neighbor":         reflect.ValueOf((*feedback.Neighbor)(nil)),
 		"Options":          reflect.ValueOf((*feedback.Options)(nil)),
 		"Queue":            reflect.ValueOf((*feedback.Queue)(nil)),
