@@ -807,6 +807,10 @@ func (s *splitter) walk(root ast.Node) error {
 			}
 		case *ast.GoStmt:
 			s.goStmt(x)
+		case *ast.AssignStmt:
+			s.parenLits(x.Rhs)
+		case *ast.ValueSpec:
+			s.parenLits(x.Values)
 		case *ast.TypeSpec:
 			s.structTag(x)
 		case *ast.TypeSwitchStmt:
@@ -865,6 +869,24 @@ func (s *splitter) structTag(ts *ast.TypeSpec) {
 		old += " "
 	}
 	s.add(s.off(last.Tag.Pos()), s.off(last.Tag.End()), strconv.Quote(old+key))
+}
+
+// parenLits puts the composite literals among the values of a multi-value
+// assignment or definition in parentheses. yaegi v0.16.1 loses the other
+// values of `x, eta, path := 0.0, 0.25, []float64{}` (x and eta end up
+// zero, at the top level and in functions alike; `=` and `var` too), but
+// not of `x, eta, path := 0.0, 0.25, ([]float64{})`.
+func (s *splitter) parenLits(values []ast.Expr) {
+	if len(values) < 2 {
+		return
+	}
+	for _, v := range values {
+		if _, ok := v.(*ast.CompositeLit); ok {
+			p, e := s.off(v.Pos()), s.off(v.End())
+			s.add(p, p, "(")
+			s.add(e, e, ")")
+		}
+	}
 }
 
 // GoRecover is inserted at the start of goroutines a cell starts: a panic
