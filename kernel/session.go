@@ -892,7 +892,14 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 			changed = append(changed, v)
 		}
 	}
-	e := s.eval(ctx, seg.Src, seg)
+	src, hoist := seg.Src, seg.Hoist
+	if seg.Direct != "" {
+		// `v := x[i]` as written when yaegi compiles it, hoisted otherwise
+		if _, err := s.compile(seg.Direct); err == nil {
+			src, hoist = seg.Direct, ""
+		}
+	}
+	e := s.eval(ctx, src, seg)
 	// variables defined before a panic exist; record them either way
 	for _, v := range seg.Vars {
 		s.vars[v] = varInfo{cell: s.count, typ: seg.VarTypes[v], uses: seg.VarUses[v]}
@@ -914,7 +921,7 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 	if e != nil {
 		return e
 	}
-	if seg.Hoist != "" {
+	if hoist != "" {
 		if e := s.defineHoisted(ctx, seg); e != nil {
 			return e
 		}
@@ -936,6 +943,20 @@ func (s *Session) defineHoisted(ctx context.Context, seg cell.Segment) *CellErro
 	name := seg.Hoist
 	v := s.global(cell.HoistVar)
 	head := ";\n" + cell.Directive(s.count, seg.Line, seg.Col)
+	if seg.Direct != "" {
+		// a pointer to the value of x[i]: its element type is the static type
+		if v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		if v.IsValid() && v.Kind() == reflect.Ptr && compiledType(v.Type().Elem(), map[reflect.Type]bool{}) {
+			typ := v.Type().Elem().String()
+			if e := s.eval(ctx, head+"var "+name+" "+typ+" = *"+cell.HoistVar+".(*"+typ+")", seg); e == nil {
+				return nil
+			}
+		}
+		return &CellError{Kind: KindCompile, Cell: s.count, Line: seg.Line, Col: seg.Col,
+			Msg: fmt.Sprintf("cannot define %s: yaegi cannot compile this top-level definition from an index expression, nor name its type; declare the variable first, `var %s T`, then assign `%s = …`", name, name, name)}
+	}
 	typ := ""
 	if v.IsValid() {
 		if v.Kind() == reflect.Interface && !v.IsNil() {

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,6 +149,14 @@ type Segment struct {
 	// for `name := call`: the segment assigns it, as any, to HoistVar; the
 	// kernel then defines name with the value's dynamic type.
 	Hoist string
+	// Direct is set with Hoist for `name := x[i]` and `var name = x[i]`:
+	// yaegi cannot compile such a top-level definition when x has a
+	// compiled type (an index of a slice from a compiled call: "constant
+	// definition loop"), so the segment assigns a pointer to the value, as
+	// any, to HoistVar, and the kernel defines name with the pointer's
+	// element type, the static type of x[i]. Direct is the definition as
+	// written, which the kernel evaluates instead when it compiles.
+	Direct string
 	// Call describes an Expr segment that is a call: "f", "x.f" or
 	// "x.y.f" for such callees, "?" for others, "" when the expression is not a call. The
 	// kernel uses it to tell whether the expression has a single value to
@@ -260,6 +269,7 @@ type splitter struct {
 	basic   map[string]string      // cell variables of a basic type, from their := ("" if ambiguous)
 	types   map[string]string      // cell variables of a chan or func type, from their := ("" if ambiguous)
 	hoist   map[int]string         // node offset → variable of a hoisted generic call
+	hoistIx map[int][]int          // node offset → seqs of the edits that hoist an index expression
 	generic map[string]bool        // generic funcs the cell declares
 	topType map[*ast.TypeSpec]bool // type specs at the top level of the cell
 }
@@ -491,6 +501,7 @@ func (s *splitter) rewrite() error {
 	s.decl = map[string]bool{}
 	s.generic = map[string]bool{}
 	s.hoist = map[int]string{}
+	s.hoistIx = map[int][]int{}
 	for _, n := range s.nodes {
 		s.collectInts(n.n)
 		if fd, ok := n.n.(*ast.FuncDecl); ok && fd.Recv == nil {
@@ -616,6 +627,11 @@ func (s *splitter) topStmt(n node) error {
 		s.addc(0, n.pos, n.pos, "func() { ")
 		s.addc(2, n.end, n.end, " }()")
 	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE && len(x.Lhs) == 1 && len(x.Rhs) == 1 {
+			if id, ok := x.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
+				s.hoistIndex(n, id.Name, x.Rhs[0])
+			}
+		}
 		if x.Tok == token.DEFINE && len(x.Lhs) == 2 && len(x.Rhs) == 1 {
 			a, ok1 := x.Lhs[0].(*ast.Ident)
 			b, ok2 := x.Lhs[1].(*ast.Ident)
@@ -627,12 +643,29 @@ func (s *splitter) topStmt(n node) error {
 		g := x.Decl.(*ast.GenDecl)
 		if g.Tok == token.VAR && len(g.Specs) == 1 {
 			vs := g.Specs[0].(*ast.ValueSpec)
+			if !g.Lparen.IsValid() && len(vs.Names) == 1 && len(vs.Values) == 1 && vs.Type == nil && vs.Names[0].Name != "_" {
+				s.hoistIndex(n, vs.Names[0].Name, vs.Values[0])
+			}
 			if len(vs.Names) == 2 && len(vs.Values) == 1 && vs.Type == nil {
 				return s.commaOk(n, vs.Names[0].Name, vs.Names[1].Name, vs.Values[0])
 			}
 		}
 	}
 	return nil
+}
+
+// hoistIndex hoists a top-level `name := x[i]` or `var name = x[i]` (see
+// Segment.Direct): the value is computed inside a function, and a pointer
+// to it kept as any, `__tq := func() any { __tq := x[i]; return &__tq }()`.
+func (s *splitter) hoistIndex(n node, name string, rhs ast.Expr) {
+	if _, ok := ast.Unparen(rhs).(*ast.IndexExpr); !ok {
+		return
+	}
+	p, e := s.off(rhs.Pos()), s.off(rhs.End())
+	s.hoistIx[n.pos] = []int{len(s.edits), len(s.edits) + 1}
+	s.add(n.pos, p, HoistVar+" := func() any { "+HoistVar+" := ")
+	s.add(e, e, "; return &"+HoistVar+" }()")
+	s.hoist[n.pos] = name
 }
 
 // commaOk rewrites a top-level two-value definition from a map index, a
@@ -1305,12 +1338,15 @@ func (s *splitter) builtin(x *ast.CallExpr) {
 
 // render returns src[start:end] with the edits inside it applied, each
 // followed by a position comment for the original text after it.
-func (s *splitter) render(start, end int) string {
+func (s *splitter) render(start, end int) string { return s.renderSkip(start, end, nil) }
+
+// renderSkip is render without the edits whose seq is in skip.
+func (s *splitter) renderSkip(start, end int, skip []int) string {
 	end = min(end, len(s.src))
 	start = min(start, end)
 	var es []edit
 	for _, e := range s.edits {
-		if e.pos >= start && e.end <= end {
+		if e.pos >= start && e.end <= end && !slices.Contains(skip, e.seq) {
 			es = append(es, e)
 		}
 	}
@@ -1383,6 +1419,9 @@ func (s *splitter) segments() *Cell {
 		case Stmt:
 			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
 			seg.Hoist = s.hoist[start]
+			if skip, ok := s.hoistIx[start]; ok {
+				seg.Direct = ";\n" + s.directive(start) + s.renderSkip(start, end, skip)
+			}
 			seg.VarTypes = map[string]string{}
 			seg.VarUses = map[string][]string{}
 			seg.Calls = map[string][]Pos{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -256,4 +257,41 @@ func FuzzSplit(f *testing.F) {
 			parses(t, s)
 		}
 	})
+}
+
+func TestSplit_HoistIndex(t *testing.T) {
+	c := split(t, "x := f()\nv := x[0]\nvar w = (x[1])\nu := x", Options{Cell: 1, NoChecks: true})
+	var hoisted []string
+	for _, s := range c.Segments {
+		if s.Hoist == "" {
+			if s.Direct != "" {
+				t.Errorf("Direct without Hoist: %q", s.Direct)
+			}
+			continue
+		}
+		hoisted = append(hoisted, s.Hoist)
+		if !strings.Contains(s.Src, HoistVar+" := func() any { "+HoistVar+" := ") || !strings.Contains(s.Src, "return &"+HoistVar) {
+			t.Errorf("%s: hoisted source %q", s.Hoist, s.Src)
+		}
+		if strings.Contains(s.Direct, HoistVar) || !strings.Contains(s.Direct, s.Hoist) {
+			t.Errorf("%s: direct source %q", s.Hoist, s.Direct)
+		}
+	}
+	if strings.Join(hoisted, " ") != "v w" {
+		t.Errorf("hoisted %v, want [v w]", hoisted)
+	}
+}
+
+func TestSplit_ParenLits(t *testing.T) {
+	c := split(t, "a, b, p := 0.0, 1, []float64{}\nfunc f() { var x, y = T{}, 2; x, y = T{1}, 3 }\nq := []int{}", Options{Cell: 1, NoChecks: true})
+	var src strings.Builder
+	for _, s := range c.Segments {
+		src.WriteString(s.Src)
+	}
+	got := regexp.MustCompile(`/\*line [^*]*\*/`).ReplaceAllString(src.String(), "")
+	for _, want := range []string{"([]float64{})", "(T{}), 2", "(T{1}), 3", "q := []int{}"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in %q", want, got)
+		}
+	}
 }

@@ -31,6 +31,14 @@
 //     arguments, and `x := G(…)` (a generic func of the session, or min and
 //     max otherwise) is hoisted: the value is computed inside a function as
 //     any (HoistVar) and the kernel defines x with its dynamic type;
+//   - yaegi cannot compile a top-level `v := x[i]` (or `var v = x[i]`)
+//     when x has a compiled type ("constant definition loop"): the
+//     statement is hoisted too, as a pointer to the value (Segment.Direct),
+//     and the kernel defines v with the pointer's element type, unless the
+//     statement compiles as written;
+//   - a composite literal among the values of a multi-value assignment or
+//     definition is put in parentheses (yaegi zeroes the other values of
+//     `x, eta, path := 0.0, 0.25, []float64{}`);
 //   - top-level `v, ok := m[k]`, `v, ok := x.(T)` and `v, ok := <-ch`
 //     (the last needs the channel's element type from Options.TypeOf);
 //   - top-level compound statements (if, for, switch, select, blocks) run
