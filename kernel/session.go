@@ -900,6 +900,9 @@ func (s *Session) stmts(ctx context.Context, seg cell.Segment) *CellError {
 		}
 	}
 	e := s.eval(ctx, src, seg)
+	if e == nil && seg.Then != "" {
+		e = s.eval(ctx, seg.Then, seg)
+	}
 	// variables defined before a panic exist; record them either way
 	for _, v := range seg.Vars {
 		s.vars[v] = varInfo{cell: s.count, typ: seg.VarTypes[v], uses: seg.VarUses[v]}

@@ -41,6 +41,9 @@ const (
 	TypeTag = HelperAlias + ".TypeTag"
 	// SwitchVar binds the value of a type switch that does not.
 	SwitchVar = "__tts"
+	// TempVar prefixes the temporaries of a redefinition that reads the
+	// variables it redefines (see redefine): TempVar0, TempVar1, …
+	TempVar = "__tr"
 	// Reserved prefixes every name above.
 	Reserved = "__t"
 )
@@ -157,6 +160,10 @@ type Segment struct {
 	// element type, the static type of x[i]. Direct is the definition as
 	// written, which the kernel evaluates instead when it compiles.
 	Direct string
+	// Then is code the kernel evaluates after Src, in an Eval of its own:
+	// a redefinition that reads the variables it redefines sets
+	// temporaries in Src and defines the variables from them in Then.
+	Then string
 	// Call describes an Expr segment that is a call: "f", "x.f" or
 	// "x.y.f" for such callees, "?" for others, "" when the expression is not a call. The
 	// kernel uses it to tell whether the expression has a single value to
@@ -270,6 +277,7 @@ type splitter struct {
 	types   map[string]string      // cell variables of a chan or func type, from their := ("" if ambiguous)
 	hoist   map[int]string         // node offset → variable of a hoisted generic call
 	hoistIx map[int][]int          // node offset → seqs of the edits that hoist an index expression
+	then    map[int]string         // node offset → Segment.Then of a redefinition
 	generic map[string]bool        // generic funcs the cell declares
 	topType map[*ast.TypeSpec]bool // type specs at the top level of the cell
 }
@@ -502,6 +510,7 @@ func (s *splitter) rewrite() error {
 	s.generic = map[string]bool{}
 	s.hoist = map[int]string{}
 	s.hoistIx = map[int][]int{}
+	s.then = map[int]string{}
 	for _, n := range s.nodes {
 		s.collectInts(n.n)
 		if fd, ok := n.n.(*ast.FuncDecl); ok && fd.Recv == nil {
@@ -627,6 +636,9 @@ func (s *splitter) topStmt(n node) error {
 		s.addc(0, n.pos, n.pos, "func() { ")
 		s.addc(2, n.end, n.end, " }()")
 	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE && s.redefine(n, x.Lhs, x.Rhs) {
+			return nil
+		}
 		if x.Tok == token.DEFINE && len(x.Lhs) == 1 && len(x.Rhs) == 1 {
 			if id, ok := x.Lhs[0].(*ast.Ident); ok && id.Name != "_" {
 				s.hoistIndex(n, id.Name, x.Rhs[0])
@@ -643,6 +655,15 @@ func (s *splitter) topStmt(n node) error {
 		g := x.Decl.(*ast.GenDecl)
 		if g.Tok == token.VAR && len(g.Specs) == 1 {
 			vs := g.Specs[0].(*ast.ValueSpec)
+			if !g.Lparen.IsValid() {
+				lhs := make([]ast.Expr, len(vs.Names))
+				for i, id := range vs.Names {
+					lhs[i] = id
+				}
+				if s.redefine(n, lhs, vs.Values) {
+					return nil
+				}
+			}
 			if !g.Lparen.IsValid() && len(vs.Names) == 1 && len(vs.Values) == 1 && vs.Type == nil && vs.Names[0].Name != "_" {
 				s.hoistIndex(n, vs.Names[0].Name, vs.Values[0])
 			}
@@ -652,6 +673,53 @@ func (s *splitter) topStmt(n node) error {
 		}
 	}
 	return nil
+}
+
+// redefine rewrites a top-level `a, b := b, a+1` (or `var a, b = b, a+1`)
+// that redefines a variable
+// of an earlier cell and reads it: yaegi v0.16.1 makes the new variable
+// before it evaluates the values, which then read the new, zero variable
+// (`c := c + 1` gave 1), and it does so for a whole Eval. The statement
+// becomes a segment of its own that sets temporaries, `__tr0, __tr1 := b,
+// a+1`, and the kernel then evaluates Segment.Then, `a, b := __tr0, __tr1`.
+// It reports whether it rewrote the statement.
+func (s *splitter) redefine(n node, lhs, rhs []ast.Expr) bool {
+	if len(lhs) != len(rhs) || s.opt.Defined == nil {
+		return false
+	}
+	var names []string
+	for _, l := range lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		names = append(names, id.Name)
+	}
+	reads, lit := false, false
+	for _, r := range rhs {
+		ast.Inspect(r, func(m ast.Node) bool {
+			if _, ok := m.(*ast.FuncLit); ok {
+				lit = true // closures are items the kernel evaluates again (Item.Src)
+			}
+			if id, ok := m.(*ast.Ident); ok && id.Name != "_" && contains(names, id.Name) && s.opt.Defined(id.Name) {
+				reads = true
+			}
+			return !reads
+		})
+	}
+	if !reads || lit {
+		return false
+	}
+	temps := make([]string, len(names))
+	for i := range names {
+		temps[i] = TempVar + strconv.Itoa(i)
+		if names[i] == "_" {
+			temps[i] = "_"
+		}
+	}
+	s.add(s.off(lhs[0].Pos()), s.off(lhs[len(lhs)-1].End()), strings.Join(temps, ", "))
+	s.then[n.pos] = strings.Join(names, ", ") + " := " + strings.Join(temps, ", ")
+	return true
 }
 
 // hoistIndex hoists a top-level `name := x[i]` or `var name = x[i]` (see
@@ -1386,9 +1454,14 @@ func (s *splitter) segments() *Cell {
 	for i := 0; i < len(s.nodes); {
 		j := i + 1
 		k := s.nodes[i].kind
-		_, hoisted := s.hoist[s.nodes[i].pos]
+		alone := func(pos int) bool {
+			_, h := s.hoist[pos]
+			_, t := s.then[pos]
+			return h || t
+		}
+		hoisted := alone(s.nodes[i].pos)
 		for !hoisted && k != Expr && j < len(s.nodes) && s.nodes[j].kind == k {
-			if _, h := s.hoist[s.nodes[j].pos]; h {
+			if alone(s.nodes[j].pos) {
 				break
 			}
 			j++
@@ -1419,6 +1492,9 @@ func (s *splitter) segments() *Cell {
 		case Stmt:
 			seg.Src = ";\n" + s.directive(start) + s.render(start, end)
 			seg.Hoist = s.hoist[start]
+			if t, ok := s.then[start]; ok {
+				seg.Then = ";\n" + s.directive(start) + t
+			}
 			if skip, ok := s.hoistIx[start]; ok {
 				seg.Direct = ";\n" + s.directive(start) + s.renderSkip(start, end, skip)
 			}

@@ -36,6 +36,10 @@
 //     statement is hoisted too, as a pointer to the value (Segment.Direct),
 //     and the kernel defines v with the pointer's element type, unless the
 //     statement compiles as written;
+//   - a top-level definition that redefines a variable of an earlier cell
+//     and reads it (`c := c + 1`, `a, b := b, a`) sets temporaries first
+//     and defines the variables from them in a second Eval (Segment.Then):
+//     yaegi read the new, zero variables;
 //   - a composite literal among the values of a multi-value assignment or
 //     definition is put in parentheses (yaegi zeroes the other values of
 //     `x, eta, path := 0.0, 0.25, []float64{}`);
