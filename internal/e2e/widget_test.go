@@ -86,6 +86,9 @@ func TestReviewFiveSuspects(t *testing.T) {
 
 	// A decision left unacknowledged in the durable outbox (a reconnect or
 	// a kernel restart cut it off) is resent when the widget renders again.
+	// Inject it only once the frame has written back its own outbox (every
+	// ack handled): under load a late write-back replaced the injected entry.
+	p.waitFor(outboxEmpty, 20*time.Second)
 	inject := `(() => {
 		let m = null;
 		for (const x of window.tandem.page.widgets.models.values()) if (x.state.kind === "review") m = x;
@@ -97,6 +100,10 @@ func TestReviewFiveSuspects(t *testing.T) {
 		localStorage.setItem(key, JSON.stringify(b));
 		return true })()`
 	eval[bool](p, inject)
+	time.Sleep(300 * time.Millisecond)
+	if eval[bool](p, outboxEmpty) {
+		t.Fatal("the injected outbox entry was overwritten before the reload")
+	}
 
 	// Save and reload: the widget comes back live with the decisions saved.
 	p.press("s", 83, chromedp.ModifierCtrl)
