@@ -27,29 +27,12 @@ func (s *Session) fixLiterals(src string, kind cell.Kind) string {
 	if !strings.Contains(src, "{") {
 		return src
 	}
-	var head, tail string
-	switch kind {
-	case cell.Decl:
-		head = "package p\n"
-	case cell.Stmt:
-		head, tail = "package p\nfunc _() {\n", "\n}"
-	case cell.Expr:
-		head, tail = "package p\nvar _ = []any{\n", ",\n}"
-	default:
+	f, off, ok := parseSegment(src, kind, true)
+	if !ok {
 		return src
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return src
-	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
 	pkgs := s.pkgNames()
-	type edit struct {
-		start, end int
-		text       string
-	}
-	var edits []edit
+	var edits []splice
 	ast.Inspect(f, func(n ast.Node) bool {
 		var lit *ast.CompositeLit
 		addr := false
@@ -134,17 +117,10 @@ func (s *Session) fixLiterals(src string, kind cell.Kind) string {
 			t.WriteString("__tc." + kv.Key.(*ast.Ident).Name + " = " + src[off(kv.Value.Pos()):off(kv.Value.End())] + "; ")
 		}
 		t.WriteString("return __tc }()")
-		edits = append(edits, edit{start, end, t.String()})
+		edits = append(edits, splice{start, end, t.String()})
 		return false // an inner literal is left as it is
 	})
-	if len(edits) == 0 {
-		return src
-	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
-	for _, e := range edits {
-		src = src[:e.start] + e.text + src[e.end:]
-	}
-	return src
+	return applySplices(src, edits)
 }
 
 // fixAllLiterals applies fixLiterals, fixFuncVars and fixShapedMethods to
@@ -188,27 +164,12 @@ func (s *Session) fixFuncVars(src string, kind cell.Kind) string {
 	if !strings.Contains(src, "=") {
 		return src
 	}
-	var head, tail string
-	switch kind {
-	case cell.Decl:
-		head = "package p\n"
-	case cell.Stmt:
-		head, tail = "package p\nfunc _() {\n", "\n}"
-	default:
+	f, off, ok := parseSegment(src, kind, false)
+	if !ok {
 		return src
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return src
-	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
 	pkgs := s.pkgNames()
-	type edit struct {
-		start, end int
-		text       string
-	}
-	var edits []edit
+	var edits []splice
 	ast.Inspect(f, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)
 		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
@@ -235,14 +196,10 @@ func (s *Session) fixFuncVars(src string, kind cell.Kind) string {
 			return true
 		}
 		rhs := src[off(as.Rhs[0].Pos()):off(as.Rhs[0].End())]
-		edits = append(edits, edit{start, end, cell.HelperAlias + ".SetFunc(" + quote(path) + ", " + quote(sel.Sel.Name) + ", " + rhs + ")"})
+		edits = append(edits, splice{start, end, cell.HelperAlias + ".SetFunc(" + quote(path) + ", " + quote(sel.Sel.Name) + ", " + rhs + ")"})
 		return true
 	})
-	sort.Slice(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
-	for _, e := range edits {
-		src = src[:e.start] + e.text + src[e.end:]
-	}
-	return src
+	return applySplices(src, edits)
 }
 
 // fixShapedMethods rewrites x.M(v), where x is a session variable of a
@@ -254,29 +211,12 @@ func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
 	if !strings.Contains(src, ".") {
 		return src
 	}
-	var head, tail string
-	switch kind {
-	case cell.Decl:
-		head = "package p\n"
-	case cell.Stmt:
-		head, tail = "package p\nfunc _() {\n", "\n}"
-	case cell.Expr:
-		head, tail = "package p\nvar _ = []any{\n", ",\n}"
-	default:
+	f, off, ok := parseSegment(src, kind, true)
+	if !ok {
 		return src
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return src
-	}
-	off := func(p token.Pos) int { return fset.Position(p).Offset - len(head) }
 	anyT := reflect.TypeOf((*any)(nil)).Elem()
-	type edit struct {
-		at   int
-		text string
-	}
-	var edits []edit
+	var edits []splice
 	// the types of variables this code defines from a compiled call
 	// (h := display.Show(…)), and of the session's variables
 	pkgs := s.pkgNames()
@@ -351,12 +291,48 @@ func (s *Session) fixShapedMethods(src string, kind cell.Kind) string {
 		if a < 0 || b > len(src) {
 			return true
 		}
-		edits = append(edits, edit{b, ")"}, edit{a, cell.HelperAlias + ".Shape("})
+		edits = append(edits, splice{b, b, ")"}, splice{a, a, cell.HelperAlias + ".Shape("})
 		return true
 	})
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at > edits[j].at })
+	return applySplices(src, edits)
+}
+
+// parseSegment parses a segment of the given kind as Go, wrapped so that it
+// is a file (statements in a func body, an expression in a list when
+// withExpr). off maps a position back to a byte offset in src. ok is false
+// for another kind or code that does not parse.
+func parseSegment(src string, kind cell.Kind, withExpr bool) (f *ast.File, off func(token.Pos) int, ok bool) {
+	var head, tail string
+	switch {
+	case kind == cell.Decl:
+		head = "package p\n"
+	case kind == cell.Stmt:
+		head, tail = "package p\nfunc _() {\n", "\n}"
+	case kind == cell.Expr && withExpr:
+		head, tail = "package p\nvar _ = []any{\n", ",\n}"
+	default:
+		return nil, nil, false
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", head+src+tail, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, false
+	}
+	return f, func(p token.Pos) int { return fset.Position(p).Offset - len(head) }, true
+}
+
+// splice replaces src[start:end] with text (an insertion when start == end).
+type splice struct {
+	start, end int
+	text       string
+}
+
+// applySplices applies non-overlapping splices to src, last first, so that
+// earlier offsets stay valid.
+func applySplices(src string, edits []splice) string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start > edits[j].start })
 	for _, e := range edits {
-		src = src[:e.at] + e.text + src[e.at:]
+		src = src[:e.start] + e.text + src[e.end:]
 	}
 	return src
 }
