@@ -5,41 +5,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"tandem.dev/tandem/internal/testbin"
 	"tandem.dev/tandem/kernel/notebook"
 	"tandem.dev/tandem/kernel/runner"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binErr    error
-	binOut    []byte
-)
-
-// tandemBinary builds cmd/tandem once per test binary.
-func tandemBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tandem-notebooks-test")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "tandem")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		binOut, binErr = exec.Command(gobin, "build", "-o", binPath, "tandem.dev/tandem/cmd/tandem").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("build tandem: %v\n%s", binErr, binOut)
-	}
-	return binPath
-}
+// tandemBinary is the tandem binary, built once per test process.
+func tandemBinary(t *testing.T) string { return testbin.Tandem(t) }
 
 // TestRun runs every notebook the way `tandem run` does (kernel/runner, a
 // kernel process per notebook) and compares its transcript with the

@@ -5,27 +5,22 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"tandem.dev/tandem/internal/testbin"
 	"tandem.dev/tandem/kernel/notebook"
 )
 
-// buildTandem builds cmd/tandem into a fresh temporary folder.
+// buildTandem returns the tandem binary, built once per test process.
 func buildTandem(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the tandem binary and starts kernels")
 	}
-	bin := filepath.Join(t.TempDir(), "tandem")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if out, err := exec.Command(gobin, "build", "-o", bin, "tandem.dev/tandem/cmd/tandem").CombinedOutput(); err != nil {
-		t.Fatalf("build tandem: %v\n%s", err, out)
-	}
-	return bin
+	return testbin.Tandem(t)
 }
 
 // result is what a tandem process did.

@@ -5,10 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
+
+	"tandem.dev/tandem/internal/testbin"
 )
 
 // debianPython is the interpreter that has Debian's jupyter packages
@@ -32,31 +32,8 @@ func requireJupyter(t *testing.T, modules ...string) string {
 	return debianPython
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binErr    error
-	binOut    []byte
-)
-
-// tandemBinary builds cmd/tandem once per test binary.
-func tandemBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tandem-host-test")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "tandem")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		binOut, binErr = exec.Command(gobin, "build", "-o", binPath, "tandem.dev/tandem/cmd/tandem").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("build tandem: %v\n%s", binErr, binOut)
-	}
-	return binPath
-}
+// tandemBinary is the tandem binary, built once per test process.
+func tandemBinary(t *testing.T) string { return testbin.Tandem(t) }
 
 // installSpec installs the tandem kernelspec into a temporary prefix and
 // returns the environment that makes Jupyter find it (and only it).

@@ -4,41 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"tandem.dev/tandem/internal/testbin"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binErr    error
-	binOut    []byte
-)
-
-// tandemBinary builds cmd/tandem once per test binary.
-func tandemBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tandem-supervisor-test")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "tandem")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-		binOut, binErr = exec.Command(gobin, "build", "-o", binPath, "tandem.dev/tandem/cmd/tandem").CombinedOutput()
-	})
-	if binErr != nil {
-		t.Fatalf("build tandem: %v\n%s", binErr, binOut)
-	}
-	return binPath
-}
+// tandemBinary is the tandem binary, built once per test process.
+func tandemBinary(t *testing.T) string { return testbin.Tandem(t) }
 
 // startReal starts `tandem kernel --stdio` with a 1 GB memory limit and
 // checks that it evaluates 1+1.
